@@ -1,0 +1,27 @@
+package io.tcpecho;
+
+import java.util.Arrays;
+
+import io.tcpecho.client.BenchCommand;
+import io.tcpecho.client.ClientCommand;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * {@code java -jar tcp-echo.jar} runs the service; {@code client ...} and {@code bench ...} run the
+ * client commands from the same jar.
+ */
+@SpringBootApplication
+public class TcpEchoApplication {
+
+    public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("client") || args[0].equals("bench"))) {
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            int status = args[0].equals("client") ? ClientCommand.run(rest, System.in, System.out, System.err)
+                    : BenchCommand.run(rest, System.out, System.err);
+            System.exit(status);
+        }
+        SpringApplication.run(TcpEchoApplication.class, args);
+    }
+}

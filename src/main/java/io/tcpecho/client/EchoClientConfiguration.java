@@ -1,0 +1,58 @@
+package io.tcpecho.client;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.integration.config.EnableIntegration;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.ip.dsl.Tcp;
+import org.springframework.integration.ip.tcp.connection.AbstractClientConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.CachingClientConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
+
+/**
+ * {@code EchoClient -> TcpOutboundGateway -> pooled connection -> server}.
+ *
+ * <p>Deliberately not a {@code @Configuration}: the server application does not scan it in. The
+ * {@code client} command and library users build a context from it.
+ */
+@EnableIntegration
+@EnableConfigurationProperties(EchoClientProperties.class)
+public class EchoClientConfiguration {
+
+    @Bean
+    TcpNetClientConnectionFactory echoClientConnectionFactory(EchoClientProperties properties,
+            ObjectProvider<SslBundles> sslBundles) {
+        int max = (int) properties.maxMessageSize().toBytes();
+        TcpNetClientConnectionFactory factory = new TcpNetClientConnectionFactory(properties.host(), properties.port());
+        factory.setSerializer(properties.framing().codec(max));
+        factory.setDeserializer(properties.framing().clientDecoder(max));
+        factory.setSoTimeout((int) properties.replyTimeout().toMillis());
+        factory.setSoTcpNoDelay(true);
+        factory.setConnectTimeout((int) Math.max(1, properties.connectTimeout().toSeconds()));
+        if (!properties.sslBundle().isBlank()) {
+            factory.setTcpSocketFactorySupport(ClientTls.socketFactorySupport(
+                    sslBundles.getObject().getBundle(properties.sslBundle())));
+        }
+        return factory;
+    }
+
+    @Bean
+    CachingClientConnectionFactory echoClientConnectionPool(TcpNetClientConnectionFactory echoClientConnectionFactory,
+            EchoClientProperties properties) {
+        CachingClientConnectionFactory pool = new CachingClientConnectionFactory(echoClientConnectionFactory,
+                properties.poolSize());
+        pool.setConnectionWaitTimeout((int) properties.connectTimeout().toMillis());
+        return pool;
+    }
+
+    @Bean
+    IntegrationFlow echoClientFlow(AbstractClientConnectionFactory echoClientConnectionPool,
+            EchoClientProperties properties) {
+        long timeout = properties.replyTimeout().toMillis();
+        return IntegrationFlow.from(EchoClient.class, gateway -> gateway.replyTimeout(timeout))
+                .handle(Tcp.outboundGateway(echoClientConnectionPool).remoteTimeout(timeout))
+                .get();
+    }
+}

@@ -1,0 +1,41 @@
+package io.tcpecho.echo;
+
+import java.nio.charset.StandardCharsets;
+
+import io.tcpecho.server.CloseReason;
+import io.tcpecho.server.ConnectionRegistry;
+import io.tcpecho.server.TcpServerProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.ip.dsl.Tcp;
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
+
+/**
+ * client -> socket -> TcpInboundGateway -> quit? -> EchoService -> reply on the same connection
+ */
+@Configuration(proxyBeanMethods = false)
+class EchoFlowConfiguration {
+
+    @Bean
+    EchoService echoService(TcpServerProperties properties) {
+        return new EchoService(properties.quitCommand().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Bean
+    IntegrationFlow echoFlow(AbstractServerConnectionFactory echoServerConnectionFactory, EchoService echo,
+            ConnectionRegistry connections) {
+
+        return IntegrationFlow.from(Tcp.inboundGateway(echoServerConnectionFactory)
+                        // The flow runs on the connection's thread, so a reply is ready when the send
+                        // returns; no reply (the quit command) must not park the thread waiting for one.
+                        .replyTimeout(0))
+                .<byte[]>filter(frame -> !echo.isQuit(frame), quit -> quit
+                        .discardFlow(discarded -> discarded.handle(message -> connections.close(
+                                message.getHeaders().get(IpHeaders.CONNECTION_ID, String.class), CloseReason.QUIT))))
+                .transform(echo::echo)
+                .get();
+    }
+}

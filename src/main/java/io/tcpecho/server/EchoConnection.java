@@ -1,0 +1,279 @@
+package io.tcpecho.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.tcpecho.framing.FrameInputStream;
+import io.tcpecho.framing.FrameTooLargeException;
+import io.tcpecho.framing.Framing;
+import io.tcpecho.framing.FramingException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.serializer.Serializer;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
+import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+
+/**
+ * One client connection: Spring Integration's blocking {@link TcpNetConnection}, read by its own
+ * virtual thread, with buffered I/O sized for many connections and echoes flushed once per read
+ * batch. It knows why it closes, which the metrics report.
+ */
+final class EchoConnection extends TcpNetConnection {
+
+    private static final Log log = LogFactory.getLog(EchoConnection.class);
+
+    private final Socket socket;
+
+    private final ConnectionRegistry registry;
+
+    private final ConnectionObserver observer;
+
+    private final Framing framing;
+
+    private final boolean admitted;
+
+    private final FrameInputStream in;
+
+    private final FrameOutputStream out;
+
+    private final ReentrantLock writeLock = new ReentrantLock();
+
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private volatile CloseReason closeReason;
+
+    private volatile Thread reader;
+
+    private long frameDecodedAt;
+
+    private long frameStart;
+
+    private volatile boolean draining;
+
+    private volatile boolean idleBetweenFrames;
+
+    EchoConnection(Socket socket, boolean admitted, ConnectionRegistry registry, ConnectionObserver observer,
+            Framing framing, ApplicationEventPublisher publisher, String factoryName) throws IOException {
+        super(socket, true, false, publisher, factoryName);
+        this.socket = socket;
+        this.admitted = admitted;
+        this.registry = registry;
+        this.observer = observer;
+        this.framing = framing;
+        this.in = new FrameInputStream(socket.getInputStream(), new FrameInputStream.BeforeBlocking() {
+
+            @Override
+            public void run() throws IOException {
+                beforeBlockingRead();
+            }
+
+            @Override
+            public void afterRead() {
+                EchoConnection.this.idleBetweenFrames = false;
+            }
+        });
+        this.out = new FrameOutputStream(socket.getOutputStream());
+    }
+
+    CloseReason closeReason() {
+        CloseReason reason = this.closeReason;
+        return reason != null ? reason : CloseReason.CLIENT;
+    }
+
+    boolean admitted() {
+        return this.admitted;
+    }
+
+    String remote() {
+        return getHostAddress() + ":" + getPort();
+    }
+
+    @Override
+    public void run() {
+        if (!this.admitted) {
+            close();
+            return;
+        }
+        this.reader = Thread.currentThread();
+        if (log.isDebugEnabled()) {
+            log.debug("Connection opened from " + remote());
+        }
+        super.run();
+    }
+
+    @Override
+    protected InputStream inputStream() {
+        return this.in;
+    }
+
+    @Override
+    public Object getPayload() {
+        if (this.released.get()) {
+            // closed by the flow (quit) or a drain: frames still buffered are not echoed
+            throw new SoftEndOfStreamException("Connection closed");
+        }
+        this.frameStart = this.in.consumed();
+        Object payload = super.getPayload();
+        this.frameDecodedAt = System.nanoTime();
+        this.observer.frameReceived(((byte[]) payload).length + this.framing.overhead());
+        return payload;
+    }
+
+    /** The echo: written to the connection's buffer, flushed when no further input is waiting. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void send(Message<?> message) {
+        this.writeLock.lock();
+        try {
+            byte[] payload = (byte[]) getMapper().fromMessage(message);
+            ((Serializer<byte[]>) getSerializer()).serialize(payload, this.out);
+            // More input already read means more echoes are coming: hold this one back. The reader
+            // flushes before it blocks (beforeBlockingRead), so nothing waits on a quiet client.
+            if (Thread.currentThread() != this.reader || this.in.buffered() == 0) {
+                this.out.flush();
+            }
+            int length = payload.length;
+            this.observer.frameEchoed(length, length + this.framing.overhead(), System.nanoTime() - this.frameDecodedAt);
+        }
+        catch (Exception ex) {
+            markClosing(CloseReason.ERROR);
+            this.observer.error("write");
+            if (!(ex instanceof SocketException)) {
+                log.warn("Closing connection from " + remote() + ": echo could not be written: " + ex.getMessage());
+            }
+            publishConnectionExceptionEvent(ex);
+            closeConnection(true);
+            throw new MessagingException(message, "Echo could not be written", ex);
+        }
+        finally {
+            this.writeLock.unlock();
+        }
+    }
+
+    private void beforeBlockingRead() throws IOException {
+        flushPending();
+        boolean betweenFrames = this.in.consumed() == this.frameStart;
+        // Written before draining is read, the reverse of drain(): one of the two sees the other.
+        this.idleBetweenFrames = betweenFrames;
+        if (betweenFrames && this.draining) {
+            close(CloseReason.SHUTDOWN);
+            throw new SoftEndOfStreamException("Closed for shutdown between frames");
+        }
+    }
+
+    private void flushPending() throws IOException {
+        if (!this.out.hasPending()) {
+            return;
+        }
+        this.writeLock.lock();
+        try {
+            this.out.flush();
+        }
+        finally {
+            this.writeLock.unlock();
+        }
+    }
+
+    /**
+     * Graceful shutdown: a connection waiting between frames closes now, one in the middle of a
+     * frame finishes it, gets its echo, and closes at its next frame boundary.
+     */
+    void drain() {
+        this.draining = true;
+        if (this.idleBetweenFrames) {
+            close(CloseReason.SHUTDOWN);
+        }
+    }
+
+    /** Closes with a reason; the first reason given wins. Echoes already written are flushed first. */
+    void close(CloseReason reason) {
+        markClosing(reason);
+        close();
+    }
+
+    private void markClosing(CloseReason reason) {
+        if (this.closeReason == null) {
+            this.closeReason = reason;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (this.released.compareAndSet(false, true)) {
+            if (this.admitted) {
+                try {
+                    flushPending();
+                }
+                catch (IOException ex) {
+                    // the peer is gone; nothing left to deliver
+                }
+                this.registry.release(this);
+                if (log.isDebugEnabled()) {
+                    log.debug("Connection closed from " + remote() + " (" + closeReason().tag() + ")");
+                }
+            }
+        }
+        super.close();
+    }
+
+    @Override
+    protected void publishConnectionOpenEvent() {
+        if (this.admitted) {
+            super.publishConnectionOpenEvent();
+        }
+    }
+
+    @Override
+    protected void publishConnectionCloseEvent() {
+        if (this.admitted) {
+            super.publishConnectionCloseEvent();
+        }
+    }
+
+    @Override
+    protected boolean handleReadException(Exception exception) {
+        Throwable cause = exception instanceof UncheckedIOException unchecked ? unchecked.getCause() : exception;
+        switch (cause) {
+            case SoftEndOfStreamException end -> markClosing(CloseReason.CLIENT);
+            case FrameTooLargeException tooLarge -> {
+                markClosing(CloseReason.OVERSIZE);
+                this.observer.error("oversize");
+                log.warn("Closing connection from " + remote() + ": frame exceeds max-message-size of "
+                        + tooLarge.limit() + " bytes");
+            }
+            case FramingException framing -> {
+                markClosing("partial-frame".equals(framing.reason()) ? CloseReason.CLIENT : CloseReason.ERROR);
+                this.observer.error(framing.reason());
+                log.warn("Closing connection from " + remote() + ": " + framing.getMessage());
+            }
+            case SocketTimeoutException timeout -> {
+                markClosing(CloseReason.IDLE);
+                if (log.isDebugEnabled()) {
+                    log.debug("Closing idle connection from " + remote());
+                }
+            }
+            case SocketException reset when this.closeReason == null -> markClosing(CloseReason.CLIENT);
+            case SocketException closedByUs -> {
+                // closed on purpose (quit, shutdown, oversize); the reason is already recorded
+            }
+            default -> {
+                markClosing(CloseReason.ERROR);
+                this.observer.error("read");
+                log.warn("Closing connection from " + remote() + ": " + cause);
+            }
+        }
+        // Our own line above replaces Spring Integration's ERROR "Read exception" line.
+        setNoReadErrorOnClose(true);
+        return super.handleReadException(exception);
+    }
+}

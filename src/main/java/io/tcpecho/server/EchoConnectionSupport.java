@@ -1,0 +1,83 @@
+package io.tcpecho.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.tcpecho.framing.Framing;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
+
+/**
+ * Creates an {@link EchoConnection} per accepted socket and enforces {@code max-connections}: past
+ * the limit the socket is closed at once and the connection never reaches the flow.
+ */
+final class EchoConnectionSupport implements TcpNetConnectionSupport {
+
+    private static final Log log = LogFactory.getLog(EchoConnectionSupport.class);
+
+    private static final long REJECT_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+    private final ConnectionRegistry registry;
+
+    private final ConnectionObserver observer;
+
+    private final Framing framing;
+
+    private final AtomicLong lastRejectLog = new AtomicLong(System.nanoTime() - REJECT_LOG_INTERVAL_NANOS);
+
+    EchoConnectionSupport(ConnectionRegistry registry, ConnectionObserver observer, Framing framing) {
+        this.registry = registry;
+        this.observer = observer;
+        this.framing = framing;
+    }
+
+    @Override
+    public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
+            ApplicationEventPublisher publisher, String connectionFactoryName) {
+
+        boolean admitted = this.registry.tryAdmit();
+        try {
+            EchoConnection connection = new EchoConnection(socket, admitted, this.registry, this.observer,
+                    this.framing, publisher, connectionFactoryName);
+            if (admitted) {
+                this.registry.register(connection);
+            }
+            else {
+                reject(socket);
+            }
+            return connection;
+        }
+        catch (IOException ex) {
+            if (admitted) {
+                this.registry.releaseUnregistered();
+            }
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private void reject(Socket socket) {
+        this.observer.rejected();
+        try {
+            socket.close();
+        }
+        catch (IOException ex) {
+            // closing is all we wanted
+        }
+        // a flood of connects must not become a flood of log lines: at most one WARN per interval
+        long last = this.lastRejectLog.get();
+        long now = System.nanoTime();
+        if (now - last >= REJECT_LOG_INTERVAL_NANOS && this.lastRejectLog.compareAndSet(last, now)) {
+            log.warn("Rejecting connections: max-connections of " + this.registry.max() + " reached (latest from "
+                    + socket.getInetAddress().getHostAddress() + ":" + socket.getPort() + ")");
+        }
+        else if (log.isDebugEnabled()) {
+            log.debug("Rejected connection from " + socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
+        }
+    }
+}
