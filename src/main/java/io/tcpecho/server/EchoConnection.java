@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,6 +20,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.serializer.Serializer;
+import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 import org.springframework.messaging.Message;
@@ -62,6 +65,8 @@ final class EchoConnection extends TcpNetConnection {
 
     private volatile boolean idleBetweenFrames;
 
+    private Map<String, Object> messageHeaders;
+
     EchoConnection(Socket socket, boolean admitted, ConnectionRegistry registry, ConnectionObserver observer,
             Framing framing, ApplicationEventPublisher publisher, String factoryName) throws IOException {
         super(socket, true, false, publisher, factoryName);
@@ -92,6 +97,21 @@ final class EchoConnection extends TcpNetConnection {
 
     boolean admitted() {
         return this.admitted;
+    }
+
+    /** The standard ip_* headers, the same for every frame of this connection. */
+    Map<String, Object> messageHeaders() {
+        Map<String, Object> headers = this.messageHeaders;
+        if (headers == null) {
+            headers = new HashMap<>();
+            headers.put(IpHeaders.HOSTNAME, getHostName());
+            headers.put(IpHeaders.IP_ADDRESS, getHostAddress());
+            headers.put(IpHeaders.REMOTE_PORT, getPort());
+            headers.put(IpHeaders.CONNECTION_ID, getConnectionId());
+            headers.put(IpHeaders.LOCAL_ADDRESS, this.socket.getLocalAddress());
+            this.messageHeaders = headers;
+        }
+        return headers;
     }
 
     String remote() {

@@ -35,6 +35,7 @@ class ServerConfiguration {
                 .soTcpNoDelay(properties.tcpNoDelay())
                 .soKeepAlive(properties.keepAlive())
                 .lookupHost(false)
+                .mapper(new EchoMessageMapper())
                 .deserializer(framing.decoder(maxMessageSize))
                 .serializer(framing.encoder(maxMessageSize))
                 .connectionSupport(new EchoConnectionSupport(registry,
