@@ -35,7 +35,7 @@ class EchoFlowConfiguration {
                 .<byte[]>filter(frame -> !echo.isQuit(frame), quit -> quit
                         .discardFlow(discarded -> discarded.handle(message -> connections.close(
                                 message.getHeaders().get(IpHeaders.CONNECTION_ID, String.class), CloseReason.QUIT))))
-                .transform(echo::echo)
+                .handle(new EchoHandler(echo))
                 .get();
     }
 }
