@@ -51,10 +51,12 @@ public record TcpServerProperties(
 
     public TcpServerProperties {
         if (maxMessageSize != null && (maxMessageSize.toBytes() < 1 || maxMessageSize.toBytes() > Integer.MAX_VALUE - 8)) {
-            throw new IllegalArgumentException("echo.tcp.max-message-size must be between 1B and 2GB, was " + maxMessageSize);
+            throw new IllegalArgumentException(
+                    "echo.tcp.max-message-size must be between 1B and 2GB, was " + maxMessageSize);
         }
         if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.toMillis() > Integer.MAX_VALUE)) {
-            throw new IllegalArgumentException("echo.tcp.idle-timeout must be zero (off) or a positive duration, was " + idleTimeout);
+            throw new IllegalArgumentException(
+                    "echo.tcp.idle-timeout must be zero (off) or a positive duration, was " + idleTimeout);
         }
     }
 

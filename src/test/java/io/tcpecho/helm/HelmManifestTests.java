@@ -105,7 +105,8 @@ class HelmManifestTests {
             assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
             assertThat(container.getResources().getLimits()).containsKey("memory");
         }
-        assertThat(rendering.model("ServiceAccount", HelmChart.FULLNAME, V1ServiceAccount.class).getAutomountServiceAccountToken()).isFalse();
+        assertThat(rendering.model("ServiceAccount", HelmChart.FULLNAME, V1ServiceAccount.class)
+                .getAutomountServiceAccountToken()).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -78,7 +78,8 @@ class DashboardTests {
     @Test
     void findsTheMetricNamesInPromQL() {
         assertThat(PrometheusQueries.metricNames(
-                "histogram_quantile(0.99, sum by (le) (rate(echo_message_duration_seconds_bucket{application=\"$application\"}[$__rate_interval])))"))
+                "histogram_quantile(0.99, sum by (le) (rate(echo_message_duration_seconds_bucket"
+                        + "{application=\"$application\"}[$__rate_interval])))"))
                 .containsExactly("echo_message_duration_seconds_bucket");
         assertThat(PrometheusQueries.metricNames(
                 "up{job=~\".*tcp-echo.*\"} == 0 or absent(up{job=\"x\"}) and on() absent(up) offset 5m"))
