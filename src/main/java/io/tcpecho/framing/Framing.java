@@ -58,10 +58,12 @@ public enum Framing {
 
     /**
      * The decoder a client reads echoes with: Spring Integration's codec, except for raw, whose
-     * codec waits for the peer to close; a client takes each read as the echo instead.
+     * codec waits for the peer to close; a client takes each read as the echo instead. SI's
+     * delimiter codecs count the terminator against their limit, so they get room for it: an echo
+     * of exactly max-message-size bytes, which the server accepts, must be readable.
      */
     public Deserializer<byte[]> clientDecoder(int maxMessageSize) {
-        return this == RAW ? new ChunkDecoder(maxMessageSize) : codec(maxMessageSize);
+        return this == RAW ? new ChunkDecoder(maxMessageSize) : codec(maxMessageSize + overhead());
     }
 
     /** The encoder the server writes echoes with: Spring Integration's, unchanged. */
