@@ -34,10 +34,15 @@ public final class RunningServer implements AutoCloseable {
     }
 
     private static RunningServer start(boolean web, String... properties) {
-        List<String> args = new ArrayList<>(List.of("--echo.tcp.port=0", "--server.port=0",
-                "--spring.main.banner-mode=off"));
+        List<String> args = new ArrayList<>(List.of("--spring.main.banner-mode=off"));
         for (String property : properties) {
             args.add(property.startsWith("--") ? property : "--" + property);
+        }
+        // Free ports unless the caller names one: a key given twice on the command line binds as "0,7007".
+        for (String key : List.of("echo.tcp.port", "server.port")) {
+            if (args.stream().noneMatch(arg -> arg.startsWith("--" + key + "="))) {
+                args.add("--" + key + "=0");
+            }
         }
         return new RunningServer(new SpringApplicationBuilder(TcpEchoApplication.class)
                 .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)

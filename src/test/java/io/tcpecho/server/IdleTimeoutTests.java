@@ -1,0 +1,57 @@
+package io.tcpecho.server;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import io.tcpecho.support.EchoSocket;
+import io.tcpecho.support.RunningServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code echo.tcp.idle-timeout} of 300 ms: silence closes a connection, traffic keeps it open. */
+class IdleTimeoutTests {
+
+    private static final Duration IDLE_TIMEOUT = Duration.ofMillis(300);
+
+    private static RunningServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = RunningServer.start("echo.tcp.idle-timeout=" + IDLE_TIMEOUT.toMillis() + "ms");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void closesConnectionThatStaysIdleLongerThanTimeout() throws IOException {
+        long start = System.nanoTime();
+        try (EchoSocket idle = EchoSocket.connect(server.tcpPort())) {
+            idle.socket().setSoTimeout(5000);
+            assertThat(idle.isClosedByServer()).as("closed by the server within 5 s").isTrue();
+            // the clock started before the connect, so the server's timer cannot have started earlier
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(IDLE_TIMEOUT);
+        }
+    }
+
+    @Test
+    void keepsConnectionThatSendsWithinTimeoutOpen() throws IOException {
+        try (EchoSocket busy = EchoSocket.connect(server.tcpPort())) {
+            // a frame every 100 ms for three idle timeouts: each one must come back
+            await("echoes for 900 ms").during(IDLE_TIMEOUT.multipliedBy(3)).atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> echoes(busy, "ping\r\n"));
+            assertThat(echoes(busy, "still-open\r\n")).isTrue();
+        }
+    }
+
+    private static boolean echoes(EchoSocket socket, String frame) throws IOException {
+        socket.send(frame);
+        return socket.readText(frame.length()).equals(frame);
+    }
+}
