@@ -2,6 +2,8 @@ package io.tcpecho;
 
 import java.util.Arrays;
 
+import sun.misc.Signal;
+
 import io.tcpecho.client.BenchCommand;
 import io.tcpecho.client.ClientCommand;
 
@@ -23,5 +25,8 @@ public class TcpEchoApplication {
             System.exit(status);
         }
         SpringApplication.run(TcpEchoApplication.class, args);
+        // The JVM ends with 143 after SIGTERM even when the drain completed; Kubernetes shows that as
+        // an error. Exit 0 instead: System.exit still runs the shutdown hook that closes the context.
+        Signal.handle(new Signal("TERM"), signal -> System.exit(0));
     }
 }

@@ -1,6 +1,8 @@
 package io.tcpecho.client;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
@@ -16,9 +18,14 @@ import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionF
  *
  * <p>Deliberately not a {@code @Configuration}: the server application does not scan it in. The
  * {@code client} command and library users build a context from it.
+ *
+ * <p>Such a context has no auto-configuration, so the SSL bundles ({@code spring.ssl.bundle.*})
+ * that {@code echo.client.ssl-bundle} names are imported explicitly; in an application that has
+ * them already the import is the same one and adds nothing.
  */
 @EnableIntegration
 @EnableConfigurationProperties(EchoClientProperties.class)
+@ImportAutoConfiguration(SslAutoConfiguration.class)
 public class EchoClientConfiguration {
 
     @Bean

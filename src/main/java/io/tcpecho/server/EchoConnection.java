@@ -185,7 +185,7 @@ final class EchoConnection extends TcpNetConnection {
         boolean betweenFrames = this.in.consumed() == this.frameStart;
         // Written before draining is read, the reverse of drain(): one of the two sees the other.
         this.idleBetweenFrames = betweenFrames;
-        if (betweenFrames && this.draining) {
+        if (betweenFrames && this.draining && !received()) {
             close(CloseReason.SHUTDOWN);
             throw new SoftEndOfStreamException("Closed for shutdown between frames");
         }
@@ -210,8 +210,18 @@ final class EchoConnection extends TcpNetConnection {
      */
     void drain() {
         this.draining = true;
-        if (this.idleBetweenFrames) {
+        if (this.idleBetweenFrames && !received()) {
             close(CloseReason.SHUTDOWN);
+        }
+    }
+
+    /** Bytes that arrived and wait unread: frames received before the drain that still get their echo. */
+    private boolean received() {
+        try {
+            return this.in.available() > 0;
+        }
+        catch (IOException ex) {
+            return false;
         }
     }
 
@@ -282,7 +292,13 @@ final class EchoConnection extends TcpNetConnection {
                     log.debug("Closing idle connection from " + remote());
                 }
             }
-            case SocketException reset when this.closeReason == null -> markClosing(CloseReason.CLIENT);
+            case SocketException reset when this.closeReason == null -> {
+                markClosing(CloseReason.CLIENT);
+                if (this.in.consumed() != this.frameStart) {
+                    this.observer.error("partial-frame");
+                    log.warn("Closing connection from " + remote() + ": Connection reset in the middle of a frame");
+                }
+            }
             case SocketException closedByUs -> {
                 // closed on purpose (quit, shutdown, oversize); the reason is already recorded
             }

@@ -41,13 +41,16 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
 
     private final ApplicationEventPublisher publisher;
 
+    private final ServerSockets sockets;
+
     private final CompletableFuture<Integer> bound = new CompletableFuture<>();
 
     private volatile boolean running;
 
     EchoServer(AbstractServerConnectionFactory factory, ConnectionRegistry registry, TcpServerProperties properties,
-            ApplicationEventPublisher publisher) {
+            ApplicationEventPublisher publisher, ServerSockets sockets) {
         this.factory = factory;
+        this.sockets = sockets;
         this.registry = registry;
         this.properties = properties;
         this.publisher = publisher;
@@ -104,7 +107,8 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
         }
         this.running = false;
         AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
-        this.factory.stop();
+        // Only the listener: factory.stop() would close every connection at once, before the drain.
+        this.sockets.closeListeners();
         long deadline = System.nanoTime() + this.properties.shutdown().drainTimeout().toNanos();
         int draining = this.registry.active();
         log.info("Draining " + draining + " connection(s) for up to " + this.properties.shutdown().drainTimeout());
@@ -127,6 +131,7 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
         else {
             log.info("Drained " + draining + " connection(s)");
         }
+        this.factory.stop();
     }
 
     @Override

@@ -67,7 +67,7 @@ class ServerConfiguration {
 
     @Bean
     EchoServer echoServer(AbstractServerConnectionFactory echoServerConnectionFactory, ConnectionRegistry registry,
-            TcpServerProperties properties, ApplicationEventPublisher publisher) {
-        return new EchoServer(echoServerConnectionFactory, registry, properties, publisher);
+            TcpServerProperties properties, ApplicationEventPublisher publisher, ServerSockets sockets) {
+        return new EchoServer(echoServerConnectionFactory, registry, properties, publisher, sockets);
     }
 }

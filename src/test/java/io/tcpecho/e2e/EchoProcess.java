@@ -1,0 +1,156 @@
+package io.tcpecho.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged jar ({@code tcpecho.jar}, set by failsafe) as a real process on loopback and free
+ * ports: both are bound as port 0 and read back from the log, so nothing races for a port.
+ */
+final class EchoProcess implements AutoCloseable {
+
+    static final Duration STARTUP = Duration.ofSeconds(120);
+
+    private static final Pattern TCP_PORT = Pattern.compile("Echoing on 127\\.0\\.0\\.1:(\\d+) ");
+
+    private static final Pattern HTTP_PORT = Pattern.compile("Tomcat started on port (\\d+)");
+
+    private final Process process;
+
+    private final Path log;
+
+    private final int tcpPort;
+
+    private final int httpPort;
+
+    private EchoProcess(Process process, Path log, int tcpPort, int httpPort) {
+        this.process = process;
+        this.log = log;
+        this.tcpPort = tcpPort;
+        this.httpPort = httpPort;
+    }
+
+    /** Starts the service with these extra {@code --key=value} arguments and waits until both ports are bound. */
+    static EchoProcess start(Path work, String... arguments) throws IOException {
+        Path log = Files.createTempFile(work, "tcp-echo-", ".log");
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar().toString(),
+                "--echo.tcp.port=0", "--echo.tcp.bind-address=127.0.0.1", "--server.port=0",
+                "--server.address=127.0.0.1"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        int[] ports = new int[2];
+        try {
+            await("tcp-echo started").atMost(STARTUP).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                String text = Files.readString(log, StandardCharsets.UTF_8);
+                assertThat(process.isAlive()).as("tcp-echo exited early; its log:%n%s", text).isTrue();
+                Matcher tcp = TCP_PORT.matcher(text);
+                Matcher http = HTTP_PORT.matcher(text);
+                assertThat(tcp.find() && http.find()).as("both ports in the log").isTrue();
+                ports[0] = Integer.parseInt(tcp.group(1));
+                ports[1] = Integer.parseInt(http.group(1));
+            });
+        }
+        catch (RuntimeException | Error ex) {
+            process.destroyForcibly();
+            throw ex;
+        }
+        return new EchoProcess(process, log, ports[0], ports[1]);
+    }
+
+    /** Runs the jar's {@code client} or {@code bench} command to completion; JVM options go before {@code -jar}. */
+    static Result command(Path work, List<String> jvmOptions, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
+        command.addAll(List.of(arguments));
+        Path output = Files.createTempFile(work, "command-", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        if (!process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException("command did not finish within " + STARTUP + ": " + command);
+        }
+        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    int tcpPort() {
+        return this.tcpPort;
+    }
+
+    int httpPort() {
+        return this.httpPort;
+    }
+
+    /** HTTP status of a GET on the Actuator port, or -1 when nothing answers. */
+    int httpStatus(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path))
+                .timeout(Duration.ofSeconds(5)).build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+        catch (IOException ex) {
+            return -1;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** SIGTERM, what Kubernetes sends first. */
+    void terminate() {
+        this.process.destroy();
+    }
+
+    /** The exit code, failing if the process has not ended within {@code timeout}. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        assertThat(this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+                .as("tcp-echo exited within %s; its log:%n%s", timeout, log()).isTrue();
+        return this.process.exitValue();
+    }
+
+    String log() {
+        try {
+            return Files.readString(this.log, StandardCharsets.UTF_8);
+        }
+        catch (IOException ex) {
+            return "(log unreadable: " + ex.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (this.process.isAlive()) {
+            this.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String java() {
+        // the JDK running the tests (the build's JDK 25), not whatever java is first on the PATH
+        return ProcessHandle.current().info().command().orElseThrow();
+    }
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("tcpecho.jar", "target/tcp-echo.jar"));
+        assertThat(jar).as("the packaged service; run mvn verify").isRegularFile();
+        return jar;
+    }
+}

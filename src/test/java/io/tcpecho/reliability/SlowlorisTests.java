@@ -1,0 +1,63 @@
+package io.tcpecho.reliability;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.tcpecho.support.EchoSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code idle-timeout}, the DoS bound against connections that hold a slot and send nothing, or
+ * stall in the middle of a frame (slowloris): both are closed once silent for the timeout. (Every
+ * byte restarts it: a client trickling bytes faster than that keeps its slot until the frame
+ * reaches max-message-size.)
+ */
+class SlowlorisTests {
+
+    private static final Duration IDLE = Duration.ofMillis(700);
+
+    private static ObservedServer server;
+
+    @BeforeAll
+    static void start() {
+        server = ObservedServer.start("echo.tcp.idle-timeout=" + IDLE.toMillis() + "ms");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void closesAConnectionThatSendsNothing() throws Exception {
+        assertClosedAsIdle(new byte[0], 0);
+    }
+
+    @Test
+    void closesAConnectionStalledInTheMiddleOfAFrame() throws Exception {
+        assertClosedAsIdle("complete\r\nand then half a fr".getBytes(StandardCharsets.US_ASCII), 1);
+    }
+
+    private static void assertClosedAsIdle(byte[] sent, int frames) throws Exception {
+        // No bystander here: a quiet one would be closed as idle too.
+        ObservedServer.ThreadCount threads = server.threads();
+        ObservedServer.Meters before = server.snapshot();
+        try (EchoSocket client = server.connect()) {
+            long start = System.nanoTime();
+            client.send(sent);
+            Wire.Ending ending = Wire.readToEnd(client.socket());
+            Duration open = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(ending.received()).hasSize(frames == 0 ? 0 : "complete\r\n".length());
+            assertThat(open).isBetween(IDLE.minusMillis(100), IDLE.plusSeconds(5));
+        }
+        before.awaitChanges(frames == 0
+                ? new String[] {"echo.connections.opened=1", "echo.connections.closed{reason=idle}=1"}
+                : new String[] {"echo.connections.opened=1", "echo.connections.closed{reason=idle}=1",
+                        "echo.messages=1"});
+        server.assertNoLeaks(threads);
+    }
+}

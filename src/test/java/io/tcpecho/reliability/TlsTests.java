@@ -1,0 +1,274 @@
+package io.tcpecho.reliability;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+import io.tcpecho.client.EchoClient;
+import io.tcpecho.client.EchoClientConfiguration;
+import io.tcpecho.framing.Framing;
+import io.tcpecho.support.EchoSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.messaging.MessagingException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * TLS on the echo port from a Spring Boot SSL bundle ({@code echo.tcp.ssl.bundle}), with a key
+ * store this test makes with keytool: the project's client and a plain JSSE client both verify
+ * the server's name, frames are cut at TLS record boundaries as freely as at TCP segments, and a
+ * renewed certificate is served without a restart.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class TlsTests {
+
+    @TempDir
+    static Path keys;
+
+    private static TestCertificates certificates;
+
+    private static ObservedServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        certificates = TestCertificates.create(keys.resolve("first"), "tcp-echo test");
+        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server"));
+        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
+        server = ObservedServer.start(properties.toArray(String[]::new));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void echoesOverTlsToAClientThatVerifiesTheServerName() throws Exception {
+        byte[] frames = "hello over TLS\r\nand a second frame\r\n".getBytes(StandardCharsets.US_ASCII);
+        ObservedServer.Meters before = server.snapshot();
+        try (SSLSocket client = connect(TestCertificates.trusting(certificates), server.port())) {
+            client.getOutputStream().write(frames);
+            assertThat(client.getInputStream().readNBytes(frames.length)).isEqualTo(frames);
+            assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.3");
+            assertThat(client.getSession().getPeerCertificates()[0]).isEqualTo(certificates.certificate());
+        }
+        before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=client}=1",
+                "echo.messages=2");
+    }
+
+    @Test
+    void appliesTheBundleProtocolOptions() throws Exception {
+        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server",
+                "spring.ssl.bundle.jks.server.options.enabled-protocols=TLSv1.2"));
+        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
+        try (ObservedServer tls12 = ObservedServer.start(properties.toArray(String[]::new));
+                SSLSocket client = connect(TestCertificates.trusting(certificates), tls12.port())) {
+            assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+    }
+
+    @Test
+    void projectClientEchoesOverTlsWithItsSslBundle() {
+        try (ConfigurableApplicationContext client = new SpringApplicationBuilder(EchoClientConfiguration.class)
+                .web(WebApplicationType.NONE)
+                .run("--spring.main.banner-mode=off", "--echo.client.host=localhost",
+                        "--echo.client.port=" + server.port(), "--echo.client.ssl-bundle=trust",
+                        "--" + certificates.pemTrustBundle("trust"))) {
+            byte[] echo = client.getBean(EchoClient.class).echo("hello from the project's client".getBytes());
+            assertThat(new String(echo, StandardCharsets.UTF_8)).isEqualTo("hello from the project's client");
+        }
+    }
+
+    @Test
+    void projectClientRefusesACertificateIssuedForAnotherHost(CapturedOutput output) throws Exception {
+        TestCertificates elsewhere = TestCertificates.create(keys.resolve("elsewhere"), "elsewhere",
+                "dns:elsewhere.example");
+        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server"));
+        properties.addAll(List.of(elsewhere.jksKeyStoreBundle("server")));
+        try (ObservedServer misnamed = ObservedServer.start(properties.toArray(String[]::new));
+                ConfigurableApplicationContext client = new SpringApplicationBuilder(EchoClientConfiguration.class)
+                        .web(WebApplicationType.NONE)
+                        .run("--spring.main.banner-mode=off", "--echo.client.host=localhost",
+                                "--echo.client.port=" + misnamed.port(), "--echo.client.ssl-bundle=trust",
+                                "--" + elsewhere.pemTrustBundle("trust"))) {
+            ObservedServer.Meters before = misnamed.snapshot();
+            assertThatExceptionOfType(MessagingException.class)
+                    .isThrownBy(() -> client.getBean(EchoClient.class).echo("hello".getBytes()));
+            before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
+                    "echo.errors{reason=read}=1");
+            assertThat(output.getOut()).contains("No subject alternative DNS name matching localhost");
+        }
+    }
+
+    @Test
+    void refusesAClientThatDoesNotTrustTheServer() throws Exception {
+        TestCertificates stranger = TestCertificates.create(keys.resolve("stranger"), "someone else");
+        ObservedServer.Meters before = server.snapshot();
+        assertThatExceptionOfType(SSLHandshakeException.class)
+                .isThrownBy(() -> connect(TestCertificates.trusting(stranger), server.port()).close());
+        before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
+                "echo.errors{reason=read}=1");
+    }
+
+    @Test
+    void closesAPlainTextClientWithoutEchoingIt() throws Exception {
+        ObservedServer.ThreadCount threads = server.threads();
+        ObservedServer.Meters before = server.snapshot();
+        try (EchoSocket plain = server.connect()) {
+            plain.send("hello in plain text\r\n");
+            Wire.Ending ending = Wire.readToEnd(plain.socket());
+            assertThat(new String(ending.received(), StandardCharsets.ISO_8859_1)).doesNotContain("hello");
+        }
+        before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
+                "echo.errors{reason=read}=1");
+        server.assertNoLeaks(threads);
+    }
+
+    static List<Long> seeds() {
+        return LongStream.rangeClosed(1, 20).boxed().toList();
+    }
+
+    /** Each write is a TLS record: frames split at random points across records, and records holding many frames. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void echoesRandomFramesSplitAcrossTlsRecordsExactly(long seed) throws Exception {
+        RandomFrames input = RandomFrames.generate(Framing.CRLF, seed, 64 * 1024);
+        try (SSLSocket client = connect(TestCertificates.trusting(certificates), server.port());
+                ExecutorService reader = Executors.newVirtualThreadPerTaskExecutor()) {
+            CompletableFuture<byte[]> echo = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.getInputStream().readNBytes(input.wire().length);
+                }
+                catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            }, reader);
+            input.send(client.getOutputStream());
+            byte[] echoed = echo.get(EchoSocket.TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+            assertThat(input.firstDifference(echoed)).as("first byte of the echo that differs; %s", input.describe())
+                    .isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void drainsTlsConnectionsOnShutdown() throws Exception {
+        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server"));
+        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
+        ObservedServer closing = ObservedServer.start(properties.toArray(String[]::new));
+        SSLContext trust = TestCertificates.trusting(certificates);
+        ObservedServer.Meters before = closing.snapshot();
+        try (SSLSocket idle = connect(trust, closing.port()); SSLSocket midFrame = connect(trust, closing.port())) {
+            idle.getOutputStream().write("idle\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(idle.getInputStream().readNBytes(6)).asString().isEqualTo("idle\r\n");
+            midFrame.getOutputStream().write("first\r\nhalf ".getBytes(StandardCharsets.US_ASCII));
+            assertThat(midFrame.getInputStream().readNBytes(7)).asString().isEqualTo("first\r\n");
+
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(closing::close);
+            assertThat(idle.getInputStream().read()).as("idle connection closed with close_notify").isEqualTo(-1);
+            midFrame.getOutputStream().write("and the rest\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(midFrame.getInputStream().readAllBytes()).asString().isEqualTo("half and the rest\r\n");
+            stopped.get(ObservedServer.WAIT.toSeconds(), TimeUnit.SECONDS);
+            before.awaitChanges("echo.connections.opened=2", "echo.connections.closed{reason=shutdown}=2",
+                    "echo.messages=3");
+        }
+        finally {
+            closing.close();
+        }
+    }
+
+    @Test
+    void servesARenewedCertificateWithoutRestart() throws Exception {
+        Path live = keys.resolve("live");
+        TestCertificates first = TestCertificates.create(keys.resolve("renewal-1"), "first");
+        TestCertificates renewed = TestCertificates.create(keys.resolve("renewal-2"), "renewed");
+        Files.createDirectories(live);
+        Files.copy(first.certificatePem(), live.resolve("tls.crt"));
+        Files.copy(first.privateKeyPem(), live.resolve("tls.key"));
+        String bundle = "spring.ssl.bundle.pem.live.";
+        ObservedServer renewing = ObservedServer.start("echo.tcp.ssl.bundle=live",
+                bundle + "keystore.certificate=file:" + live.resolve("tls.crt"),
+                bundle + "keystore.private-key=file:" + live.resolve("tls.key"), bundle + "reload-on-update=true",
+                "spring.ssl.bundle.watch.file.quiet-period=200ms");
+        SSLContext trustBoth = TestCertificates.trusting(first, renewed);
+        try (SSLSocket before = connect(trustBoth, renewing.port())) {
+            assertThat(peer(before)).isEqualTo(first.certificate());
+
+            // what a Secret update does: the files are replaced under the mount
+            Path staging = Files.createDirectories(keys.resolve("staging"));
+            Files.copy(renewed.certificatePem(), staging.resolve("tls.crt"));
+            Files.copy(renewed.privateKeyPem(), staging.resolve("tls.key"));
+            Files.move(staging.resolve("tls.key"), live.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staging.resolve("tls.crt"), live.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+
+            await("renewed certificate served").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> {
+                        try (SSLSocket after = connect(trustBoth, renewing.port())) {
+                            assertThat(peer(after)).isEqualTo(renewed.certificate());
+                        }
+                    });
+            before.getOutputStream().write("still fine\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(before.getInputStream().readNBytes(12)).as("a connection from before the renewal")
+                    .asString().isEqualTo("still fine\r\n");
+        }
+        finally {
+            renewing.close();
+        }
+    }
+
+    private static X509Certificate peer(SSLSocket socket) throws IOException {
+        return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+    }
+
+    /** A JSSE client that checks the certificate names 127.0.0.1, as a browser checks a host name. */
+    static SSLSocket connect(SSLContext context, int port) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
+        try {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) EchoSocket.TIMEOUT.toMillis());
+            socket.setSoTimeout((int) EchoSocket.TIMEOUT.toMillis());
+            socket.setTcpNoDelay(true);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return socket;
+        }
+        catch (IOException ex) {
+            socket.close();
+            throw ex;
+        }
+    }
+}
