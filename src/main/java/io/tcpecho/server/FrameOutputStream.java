@@ -23,6 +23,10 @@ final class FrameOutputStream extends OutputStream {
         this.socket = socket;
     }
 
+    int capacity() {
+        return this.buffer.length;
+    }
+
     boolean hasPending() {
         return this.count > 0;
     }

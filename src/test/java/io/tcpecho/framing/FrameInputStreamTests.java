@@ -1,0 +1,75 @@
+package io.tcpecho.framing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pins the read buffer that replaces Spring Integration's unbuffered socket reads: it starts small,
+ * doubles while the peer keeps it full, never exceeds its cap, and runs its hook (where the
+ * connection flushes held-back echoes) only before a read from the socket.
+ */
+class FrameInputStreamTests {
+
+    @Test
+    void startsSmallAndDoublesWhileReadsFillItUpToItsCap() throws IOException {
+        byte[] data = new byte[1024 * 1024];
+        FrameInputStream in = new FrameInputStream(new ByteArrayInputStream(data));
+        assertThat(in.array()).as("nothing allocated before the first read").isEmpty();
+        assertThat(in.fill()).isTrue();
+        assertThat(in.array()).hasSize(FrameInputStream.INITIAL_CAPACITY);
+        int largest = 0;
+        while (in.fill()) {
+            largest = Math.max(largest, in.array().length);
+            in.skip(in.buffered());
+        }
+        assertThat(largest).isEqualTo(FrameInputStream.MAX_CAPACITY);
+        assertThat(in.consumed()).isEqualTo(data.length);
+    }
+
+    @Test
+    void staysSmallForAPeerThatSendsLittle() throws IOException {
+        InputStream trickle = new InputStream() {
+            private int left = 100;
+
+            @Override
+            public int read() {
+                return this.left-- > 0 ? 'x' : -1;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                if (this.left <= 0) {
+                    return -1;
+                }
+                this.left -= 10;
+                return 10; // ten bytes per read, like a slow client
+            }
+        };
+        FrameInputStream in = new FrameInputStream(trickle);
+        while (in.fill()) {
+            in.skip(in.buffered());
+        }
+        assertThat(in.array()).hasSize(FrameInputStream.INITIAL_CAPACITY);
+    }
+
+    @Test
+    void runsItsHookOnlyBeforeReadingFromTheSocket() throws IOException {
+        AtomicInteger hooks = new AtomicInteger();
+        FrameInputStream in = new FrameInputStream(new ByteArrayInputStream("a\nb\nc\n".getBytes()),
+                hooks::incrementAndGet);
+        assertThat(in.read()).isEqualTo('a');
+        assertThat(hooks).hasValue(1);
+        for (int i = 0; i < 5; i++) {
+            in.read();
+        }
+        assertThat(hooks).as("served from the buffer: no hook").hasValue(1);
+        assertThat(in.read()).isEqualTo(-1);
+        assertThat(hooks).hasValue(2);
+    }
+}

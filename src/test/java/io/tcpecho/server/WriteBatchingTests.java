@@ -1,0 +1,94 @@
+package io.tcpecho.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.tcpecho.support.EchoSocket;
+import io.tcpecho.support.RunningServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pins the two places the server goes around Spring Integration's I/O defaults: echoes are held
+ * back while more input is already buffered and flushed before the connection blocks for more, and
+ * the write buffer is sized by what the echoes need, not by SO_SNDBUF.
+ */
+class WriteBatchingTests {
+
+    private static RunningServer app;
+
+    @BeforeAll
+    static void start() {
+        app = RunningServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void echoesCompleteFramesAtOnceWhenAPartialFrameFollowsThemInTheSameWrite() throws IOException {
+        try (EchoSocket socket = EchoSocket.connect(app.tcpPort())) {
+            // The server reads "one", "two" and the start of a third frame in one read. It must
+            // flush the two echoes before it blocks waiting for the rest of the third; a client
+            // that waits for them before finishing the frame would otherwise wait forever.
+            socket.send("one\r\ntwo\r\nthr");
+            assertThat(socket.readText(10)).isEqualTo("one\r\ntwo\r\n");
+            socket.send("ee\r\n");
+            assertThat(socket.readText(7)).isEqualTo("three\r\n");
+        }
+    }
+
+    @Test
+    void echoesAThousandPipelinedFramesInOrder() throws IOException {
+        StringBuilder sent = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            sent.append("frame-").append(i).append("\r\n");
+        }
+        try (EchoSocket socket = EchoSocket.connect(app.tcpPort())) {
+            socket.send(sent.toString());
+            assertThat(socket.readText(sent.length())).isEqualTo(sent.toString());
+        }
+    }
+
+    @Test
+    void writeBufferGrowsOnlyToWhatTheEchoesNeed() throws IOException {
+        List<Integer> writes = new ArrayList<>();
+        ByteArrayOutputStream socket = new ByteArrayOutputStream();
+        OutputStream sink = new OutputStream() {
+            @Override
+            public void write(int b) {
+                socket.write(b);
+                writes.add(1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                socket.write(bytes, offset, length);
+                writes.add(length);
+            }
+        };
+        FrameOutputStream out = new FrameOutputStream(sink);
+        assertThat(out.capacity()).as("nothing allocated before the first echo").isZero();
+        out.write(new byte[66]);
+        assertThat(out.capacity()).isLessThanOrEqualTo(256);
+        out.flush();
+        assertThat(writes).containsExactly(66);
+        for (int i = 0; i < 16; i++) {
+            out.write(new byte[1026]);
+        }
+        assertThat(out.capacity()).isLessThanOrEqualTo(32 * 1024);
+        out.flush();
+        assertThat(writes).as("sixteen pipelined echoes leave in one write").containsExactly(66, 16 * 1026);
+        out.write(new byte[FrameOutputStream.MAX_CAPACITY * 2]);
+        assertThat(out.capacity()).isLessThanOrEqualTo(FrameOutputStream.MAX_CAPACITY);
+        assertThat(socket.size()).isEqualTo(66 + 16 * 1026 + FrameOutputStream.MAX_CAPACITY * 2);
+    }
+}
