@@ -3,7 +3,7 @@
 # fails (exit 1) when heap-after-GC, open file descriptors or threads grew from the start of the
 # load to its end beyond the tolerances below, when any echo was wrong, or when the server died.
 #
-#   src/bench/soak.sh [minutes]           (build first: mvn -q -B package -DskipTests)
+#   src/bench/soak.sh [minutes]           (build first: ./mvnw -DskipTests package)
 #
 # Load, all on 127.0.0.1: the jar's own `bench` command twice (ping-pong: 32 connections, 64-byte
 # frames; pipelined: 4 connections, 4 KB frames, 8 in flight), each exiting non-zero on any wrong
@@ -22,7 +22,7 @@ MINUTES=${1:-10}
 [[ "$MINUTES" =~ ^[0-9]+$ && "$MINUTES" -ge 1 ]] || { echo "usage: $0 [minutes >= 1]" >&2; exit 2; }
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 JAR=$ROOT/target/tcp-echo.jar
-[ -f "$JAR" ] || { echo "no $JAR; build it first: mvn -q -B package -DskipTests" >&2; exit 2; }
+[ -f "$JAR" ] || { echo "no $JAR; build it first: ./mvnw -DskipTests package" >&2; exit 2; }
 JDK=${JDK:-$(for d in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
   [ -x "$d/bin/java" ] && "$d/bin/java" -version 2>&1 | grep -q 'version "\(2[5-9]\|[3-9][0-9]\)' && { echo "$d"; break; }
 done)}
