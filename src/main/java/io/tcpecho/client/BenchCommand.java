@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -191,7 +192,7 @@ public final class BenchCommand {
                 return histogram;
             }
             long now = System.nanoTime();
-            if (!java.util.Arrays.equals(echo, inFlight[next])) {
+            if (!Arrays.equals(echo, inFlight[next])) {
                 errors.incrementAndGet();
                 return histogram;
             }

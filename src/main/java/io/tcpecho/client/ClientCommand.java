@@ -1,6 +1,7 @@
 package io.tcpecho.client;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -103,7 +104,7 @@ public final class ClientCommand {
             try {
                 message = reader.readLine();
             }
-            catch (java.io.IOException ex) {
+            catch (IOException ex) {
                 return OK;
             }
             if (message == null || message.equals("q")) {

@@ -2,6 +2,7 @@ package io.tcpecho.framing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 import org.springframework.core.serializer.Deserializer;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
@@ -29,7 +30,7 @@ final class ChunkDecoder implements Deserializer<byte[]> {
             if (n < 0) {
                 throw new SoftEndOfStreamException("Stream closed");
             }
-            return java.util.Arrays.copyOf(buffer, n);
+            return Arrays.copyOf(buffer, n);
         }
         if (!in.fill()) {
             throw new SoftEndOfStreamException("Stream closed");

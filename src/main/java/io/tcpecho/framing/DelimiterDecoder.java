@@ -3,6 +3,7 @@ package io.tcpecho.framing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 import org.springframework.core.serializer.Deserializer;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
@@ -72,7 +73,7 @@ final class DelimiterDecoder implements Deserializer<byte[]> {
                 byte[] frame;
                 if (earlier == null) {
                     checkSize(fromBuffer);
-                    frame = java.util.Arrays.copyOfRange(buf, start, start + fromBuffer);
+                    frame = Arrays.copyOfRange(buf, start, start + fromBuffer);
                 }
                 else {
                     // fromBuffer is -1 when the first terminator byte ended the earlier read

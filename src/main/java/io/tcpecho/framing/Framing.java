@@ -32,16 +32,6 @@ public enum Framing {
         return name().toLowerCase().replace('_', '-');
     }
 
-    public static Framing fromConfigName(String name) {
-        for (Framing framing : values()) {
-            if (framing.configName().equalsIgnoreCase(name)) {
-                return framing;
-            }
-        }
-        throw new IllegalArgumentException("Unknown framing '" + name + "'; expected one of crlf, lf, raw, stx-etx, "
-                + "length-header-1, length-header-2, length-header-4, null");
-    }
-
     /** Spring Integration's codec for this framing: what the client side and every encoder use. */
     public AbstractByteArraySerializer codec(int maxMessageSize) {
         return switch (this) {

@@ -95,10 +95,6 @@ final class EchoConnection extends TcpNetConnection {
         return reason != null ? reason : CloseReason.CLIENT;
     }
 
-    boolean admitted() {
-        return this.admitted;
-    }
-
     /** The standard ip_* headers, the same for every frame of this connection. */
     Map<String, Object> messageHeaders() {
         Map<String, Object> headers = this.messageHeaders;
