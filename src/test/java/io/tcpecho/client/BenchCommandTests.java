@@ -7,10 +7,9 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.tcpecho.support.RunningServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,17 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code tcp-echo bench} against the real server. */
 class BenchCommandTests {
 
-    private static RunningServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RunningServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = SharedServer.tcp();
 
     @Test
     @Timeout(30)

@@ -10,27 +10,17 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.tcpecho.support.RunningServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code tcp-echo client}: its exit status says whether every echo came back right, and if not why. */
 class ClientCommandTests {
 
-    private static RunningServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RunningServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = SharedServer.tcp();
 
     @Test
     void printsEachEchoAndExitsOkWhenEveryEchoMatches() {
@@ -105,7 +95,7 @@ class ClientCommandTests {
         assertThat(run.out().lines()).contains("> hello");
     }
 
-    private static String port(RunningServer server) {
+    private static String port(SharedServer server) {
         return String.valueOf(server.tcpPort());
     }
 

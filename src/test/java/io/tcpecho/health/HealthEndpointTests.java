@@ -8,10 +8,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.tcpecho.support.EchoSocket;
-import io.tcpecho.support.RunningServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -26,17 +25,8 @@ class HealthEndpointTests {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static RunningServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RunningServer.startWithHttp("echo.tcp.max-connections=50", "echo.tcp.framing=lf");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = SharedServer.withHttp("echo.tcp.max-connections=50", "echo.tcp.framing=lf");
 
     @Test
     void readinessIncludesTcpServerUpWithItsDetails() throws Exception {

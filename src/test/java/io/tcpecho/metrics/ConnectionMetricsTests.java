@@ -7,10 +7,10 @@ import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tcpecho.support.EchoSocket;
-import io.tcpecho.support.RunningServer;
-import org.junit.jupiter.api.AfterAll;
+import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
@@ -28,19 +28,14 @@ class ConnectionMetricsTests {
 
     private static final Duration BOUND = Duration.ofSeconds(15);
 
-    private static RunningServer app;
+    @RegisterExtension
+    static final SharedServer app = SharedServer.tcp("logging.level.io.tcpecho=DEBUG", "echo.tcp.max-message-size=32B");
 
     private static MeterRegistry meters;
 
     @BeforeAll
-    static void start() {
-        app = RunningServer.start("logging.level.io.tcpecho=DEBUG", "echo.tcp.max-message-size=32B");
+    static void findMeters() {
         meters = app.context().getBean(MeterRegistry.class);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @Test

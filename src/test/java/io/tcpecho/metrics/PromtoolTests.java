@@ -10,10 +10,10 @@ import io.tcpecho.support.PrometheusExposition;
 import io.tcpecho.support.PrometheusQueries;
 import io.tcpecho.support.PromtoolSupport;
 import io.tcpecho.support.PromtoolSupport.Result;
-import io.tcpecho.support.RunningServer;
-import org.junit.jupiter.api.AfterAll;
+import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,21 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PromtoolTests {
 
-    private static RunningServer app;
+    @RegisterExtension
+    static final SharedServer app = SharedServer.withHttp();
 
     private static PrometheusExposition exposition;
 
     @BeforeAll
-    static void startAndScrape() throws Exception {
-        app = RunningServer.startWithHttp();
+    static void scrapeAfterEchoes() throws Exception {
         exposition = PrometheusExposition.scrapeAfterEchoes(app.httpPort(), app.tcpPort());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
     }
 
     @Test

@@ -6,27 +6,17 @@ import java.util.List;
 
 import io.tcpecho.support.Concurrently;
 import io.tcpecho.support.EchoSocket;
-import io.tcpecho.support.RunningServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Many clients at once, each served on its own; none waits for another. */
 class ConcurrentConnectionsTests {
 
-    private static RunningServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RunningServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = SharedServer.tcp();
 
     @Test
     void echoesEveryMessageOfManyConcurrentConnectionsExactly() throws Exception {

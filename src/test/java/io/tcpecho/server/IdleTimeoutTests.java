@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.time.Duration;
 
 import io.tcpecho.support.EchoSocket;
-import io.tcpecho.support.RunningServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,17 +16,8 @@ class IdleTimeoutTests {
 
     private static final Duration IDLE_TIMEOUT = Duration.ofMillis(300);
 
-    private static RunningServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RunningServer.start("echo.tcp.idle-timeout=" + IDLE_TIMEOUT.toMillis() + "ms");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = SharedServer.tcp("echo.tcp.idle-timeout=" + IDLE_TIMEOUT.toMillis() + "ms");
 
     @Test
     void closesConnectionThatStaysIdleLongerThanTimeout() throws IOException {

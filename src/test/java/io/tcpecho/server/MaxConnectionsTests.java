@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.time.Duration;
 
 import io.tcpecho.support.EchoSocket;
-import io.tcpecho.support.RunningServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,17 +14,8 @@ import static org.awaitility.Awaitility.await;
 /** {@code echo.tcp.max-connections} of 3: the fourth is turned away, the three carry on. */
 class MaxConnectionsTests {
 
-    private static RunningServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RunningServer.start("echo.tcp.max-connections=3");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = SharedServer.tcp("echo.tcp.max-connections=3");
 
     @Test
     void closesConnectionBeyondLimitAtOnceAndAdmitsAnotherWhenOneCloses() throws IOException {

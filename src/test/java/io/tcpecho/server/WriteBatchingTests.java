@@ -7,10 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.tcpecho.support.EchoSocket;
-import io.tcpecho.support.RunningServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,17 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WriteBatchingTests {
 
-    private static RunningServer app;
-
-    @BeforeAll
-    static void start() {
-        app = RunningServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final SharedServer app = SharedServer.tcp();
 
     @Test
     void echoesCompleteFramesAtOnceWhenAPartialFrameFollowsThemInTheSameWrite() throws IOException {
