@@ -69,14 +69,7 @@ class HostileInputTests {
     @Test
     void echoesFrameOfExactlyMaxMessageSize() throws Exception {
         byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(MAX, 'x'));
-        server.beside(BYSTANDER, () -> {
-            ObservedServer.Meters before = server.snapshot();
-            try (EchoSocket client = server.connect()) {
-                assertThat(client.send(frame).read(frame.length)).isEqualTo(frame);
-            }
-            before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=client}=1",
-                    "echo.messages=1");
-        });
+        echoesOnceAndCloses(frame);
     }
 
     @Test
@@ -84,14 +77,7 @@ class HostileInputTests {
         // Every value once: 0x0D is followed by 0x0E, so the payload holds no CRLF of its own.
         byte[] frame = Wire.frame(Framing.CRLF, Wire.concat(Wire.everyByteValue(), Wire.invalidUtf8(),
                 Wire.ascii("lone \r and lone \n stay payload")));
-        server.beside(BYSTANDER, () -> {
-            ObservedServer.Meters before = server.snapshot();
-            try (EchoSocket client = server.connect()) {
-                assertThat(client.send(frame).read(frame.length)).isEqualTo(frame);
-            }
-            before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=client}=1",
-                    "echo.messages=1");
-        });
+        echoesOnceAndCloses(frame);
     }
 
     @Test
@@ -211,5 +197,17 @@ class HostileInputTests {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** One connection sends the frame, gets it back byte for byte and closes; a bystander keeps echoing. */
+    private static void echoesOnceAndCloses(byte[] frame) throws Exception {
+        server.beside(BYSTANDER, () -> {
+            ObservedServer.Meters before = server.snapshot();
+            try (EchoSocket client = server.connect()) {
+                assertThat(client.send(frame).read(frame.length)).isEqualTo(frame);
+            }
+            before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=client}=1",
+                    "echo.messages=1");
+        });
     }
 }
