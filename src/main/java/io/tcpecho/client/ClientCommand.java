@@ -15,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import javax.net.ssl.SSLException;
+
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -145,6 +147,11 @@ public final class ClientCommand {
             err.println("tcp-echo client: cannot connect to " + target + ": " + cause.getMessage());
             return UNREACHABLE;
         }
+        if (causedBy(ex, SSLException.class)) {
+            // The root cause names the problem (untrusted certificate, host name not in it, no common protocol).
+            err.println("tcp-echo client: TLS handshake with " + target + " failed: " + cause.getMessage());
+            return UNREACHABLE;
+        }
         if (cause instanceof SocketTimeoutException || ex instanceof MessageTimeoutException
                 || cause instanceof MessageTimeoutException) {
             err.println("tcp-echo client: no echo from " + target + " (timed out)");
@@ -152,6 +159,15 @@ public final class ClientCommand {
         }
         err.println("tcp-echo client: " + target + ": " + cause);
         return UNREACHABLE;
+    }
+
+    private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable rootCause(Throwable ex) {

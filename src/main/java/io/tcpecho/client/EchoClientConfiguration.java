@@ -41,6 +41,7 @@ public class EchoClientConfiguration {
         if (!properties.sslBundle().isBlank()) {
             factory.setTcpSocketFactorySupport(ClientTls.socketFactorySupport(
                     sslBundles.getObject().getBundle(properties.sslBundle())));
+            factory.setTcpSocketSupport(ClientTls.handshakeOnConnect());
         }
         return factory;
     }

@@ -21,7 +21,7 @@ class TlsEndToEndTests {
     Path work;
 
     @Test
-    void clientCommandEchoesOverTlsAndFailsWithoutIt() throws Exception {
+    void clientCommandEchoesOverTlsAndFailsWithoutItOrWithTheWrongTrust() throws Exception {
         TestCertificates certificates = TestCertificates.create(this.work.resolve("tls"), "tcp-echo e2e");
         List<String> server = new ArrayList<>(List.of("--echo.tcp.ssl.bundle=server"));
         for (String property : certificates.jksKeyStoreBundle("server")) {
@@ -40,6 +40,13 @@ class TlsEndToEndTests {
                     "--port", port, "--timeout", "2s", "hello in plain text");
             assertThat(plain.exitCode()).as(plain.output()).isNotZero();
             assertThat(plain.output()).doesNotContain("\nhello in plain text");
+
+            TestCertificates stranger = TestCertificates.create(this.work.resolve("stranger"), "someone else");
+            EchoProcess.Result untrusted = EchoProcess.command(this.work,
+                    List.of("-D" + stranger.pemTrustBundle("trust")), "client", "--host", "localhost", "--port", port,
+                    "--ssl-bundle", "trust", "hello");
+            assertThat(untrusted.exitCode()).as(untrusted.output()).isEqualTo(3);
+            assertThat(untrusted.output()).contains("TLS handshake with localhost:" + port + " failed: ");
         }
     }
 }
