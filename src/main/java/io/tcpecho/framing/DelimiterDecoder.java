@@ -62,10 +62,7 @@ final class DelimiterDecoder implements Deserializer<byte[]> {
             byte[] buf = in.array();
             int start = in.position();
             int end = in.limit();
-            for (int i = start; i < end; i++) {
-                if (buf[i] != last) {
-                    continue;
-                }
+            for (int i = ByteScan.indexOf(buf, start, end, last); i >= 0; i = ByteScan.indexOf(buf, i + 1, end, last)) {
                 if (twoBytes && !(i > start ? buf[i - 1] == first : earlierLast == (first & 0xff))) {
                     continue;
                 }
