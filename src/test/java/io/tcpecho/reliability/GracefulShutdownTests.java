@@ -6,14 +6,26 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tcpecho.support.EchoSocket;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -25,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * frame boundary, and the drain timeout for those that never do. The signal itself and the exit
  * code are covered against the packaged jar in {@code e2e.GracefulShutdownEndToEndTests}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class GracefulShutdownTests {
 
     @Test
@@ -113,6 +126,60 @@ class GracefulShutdownTests {
             assertThat(echoed).isEqualTo(sent.toByteArray());
             before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=shutdown}=1",
                     "echo.messages=" + frames);
+        }
+    }
+
+    /**
+     * The drain closes a connection found waiting between frames. A frame whose bytes the reader
+     * takes from the socket at that very moment was fully received and must still be echoed:
+     * every complete frame the server read is written back ({@code echo.bytes.received} equals
+     * {@code echo.bytes.sent}), and no connection in the drain ends with an error. Fifty clients
+     * in tight ping-pong, drained five times, reach that moment often.
+     */
+    @RepeatedTest(5)
+    void echoesEveryFrameItReadWhileDrainingBusyConnections(CapturedOutput output) throws Exception {
+        ObservedServer server = ObservedServer.start("echo.tcp.shutdown.drain-timeout=15s");
+        MeterRegistry meters = server.meters();
+        List<EchoSocket> clients = new ArrayList<>();
+        AtomicLong echoes = new AtomicLong();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> loops = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                EchoSocket client = server.connect();
+                clients.add(client);
+                loops.add(threads.submit(() -> pingPongUntilClosed(client, echoes)));
+            }
+            await("clients in ping-pong").atMost(ObservedServer.WAIT).until(() -> echoes.get() >= 2_000);
+            server.close();
+            for (Future<?> loop : loops) {
+                loop.get(ObservedServer.WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+        finally {
+            for (EchoSocket client : clients) {
+                client.close();
+            }
+        }
+        assertThat(meters.get("echo.bytes.sent").counter().count()).as("bytes echoed of the complete frames read")
+                .isEqualTo(meters.get("echo.bytes.received").counter().count());
+        assertThat(meters.get("echo.connections.closed").tag("reason", "shutdown").counter().count()).isEqualTo(50);
+        assertThat(meters.get("echo.errors").counters()).allSatisfy(errors -> assertThat(errors.count()).isZero());
+        assertThat(output.getOut()).doesNotContain("Connection not found");
+    }
+
+    private static void pingPongUntilClosed(EchoSocket client, AtomicLong echoes) {
+        byte[] frame = "ping pong frame\r\n".getBytes(StandardCharsets.US_ASCII);
+        try {
+            while (true) {
+                client.send(frame);
+                if (!Arrays.equals(client.read(frame.length), frame)) {
+                    throw new AssertionError("wrong echo");
+                }
+                echoes.incrementAndGet();
+            }
+        }
+        catch (IOException closedByTheDrain) {
+            // the drain closed this connection; what the server did is checked on its meters
         }
     }
 }
