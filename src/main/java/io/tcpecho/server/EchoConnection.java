@@ -287,10 +287,8 @@ final class EchoConnection extends TcpNetConnection {
         Throwable cause = exception instanceof UncheckedIOException unchecked ? unchecked.getCause() : exception;
         switch (cause) {
             case Exception ended when this.closeReason == CloseReason.SHUTDOWN -> {
-                // The drain ended the input or closed the socket: how the read ends is not the peer's error.
-                if (log.isDebugEnabled()) {
-                    log.debug("Input of " + remote() + " ended for shutdown: " + cause);
-                }
+                // The drain ended the input or closed the socket: how the read ends is not the peer's
+                // error, and the close line already says "shutdown".
             }
             case SoftEndOfStreamException end -> markClosing(CloseReason.CLIENT);
             case FrameTooLargeException tooLarge -> {
