@@ -6,17 +6,9 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.tcpecho.support.EchoSocket;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -139,47 +131,7 @@ class GracefulShutdownTests {
     @RepeatedTest(5)
     void echoesEveryFrameItReadWhileDrainingBusyConnections(CapturedOutput output) throws Exception {
         ObservedServer server = ObservedServer.start("echo.tcp.shutdown.drain-timeout=15s");
-        MeterRegistry meters = server.meters();
-        List<EchoSocket> clients = new ArrayList<>();
-        AtomicLong echoes = new AtomicLong();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> loops = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                EchoSocket client = server.connect();
-                clients.add(client);
-                loops.add(threads.submit(() -> pingPongUntilClosed(client, echoes)));
-            }
-            await("clients in ping-pong").atMost(ObservedServer.WAIT).until(() -> echoes.get() >= 2_000);
-            server.close();
-            for (Future<?> loop : loops) {
-                loop.get(ObservedServer.WAIT.toSeconds(), TimeUnit.SECONDS);
-            }
-        }
-        finally {
-            for (EchoSocket client : clients) {
-                client.close();
-            }
-        }
-        assertThat(meters.get("echo.bytes.sent").counter().count()).as("bytes echoed of the complete frames read")
-                .isEqualTo(meters.get("echo.bytes.received").counter().count());
-        assertThat(meters.get("echo.connections.closed").tag("reason", "shutdown").counter().count()).isEqualTo(50);
-        assertThat(meters.get("echo.errors").counters()).allSatisfy(errors -> assertThat(errors.count()).isZero());
+        BusyDrain.drainWhileBusy(server, 50, () -> server.connect().socket());
         assertThat(output.getOut()).doesNotContain("Connection not found");
-    }
-
-    private static void pingPongUntilClosed(EchoSocket client, AtomicLong echoes) {
-        byte[] frame = "ping pong frame\r\n".getBytes(StandardCharsets.US_ASCII);
-        try {
-            while (true) {
-                client.send(frame);
-                if (!Arrays.equals(client.read(frame.length), frame)) {
-                    throw new AssertionError("wrong echo");
-                }
-                echoes.incrementAndGet();
-            }
-        }
-        catch (IOException closedByTheDrain) {
-            // the drain closed this connection; what the server did is checked on its meters
-        }
     }
 }

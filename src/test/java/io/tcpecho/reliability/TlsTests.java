@@ -11,14 +11,11 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
 import javax.net.ssl.SSLContext;
@@ -26,7 +23,6 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.tcpecho.client.EchoClient;
 import io.tcpecho.client.EchoClientConfiguration;
 import io.tcpecho.framing.Framing;
@@ -269,47 +265,7 @@ class TlsTests {
         properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
         ObservedServer closing = ObservedServer.start(properties.toArray(String[]::new));
         SSLContext trust = TestCertificates.trusting(certificates);
-        List<SSLSocket> clients = new ArrayList<>();
-        AtomicLong echoes = new AtomicLong();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> loops = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                SSLSocket client = connect(trust, closing.port());
-                clients.add(client);
-                loops.add(threads.submit(() -> pingPongUntilClosed(client, echoes)));
-            }
-            await("clients in ping-pong").atMost(ObservedServer.WAIT).until(() -> echoes.get() >= 1_000);
-            closing.close();
-            for (Future<?> loop : loops) {
-                loop.get(ObservedServer.WAIT.toSeconds(), TimeUnit.SECONDS);
-            }
-        }
-        finally {
-            for (SSLSocket client : clients) {
-                client.close();
-            }
-        }
-        MeterRegistry meters = closing.meters();
-        assertThat(meters.get("echo.bytes.sent").counter().count()).as("bytes echoed of the complete frames read")
-                .isEqualTo(meters.get("echo.bytes.received").counter().count());
-        assertThat(meters.get("echo.connections.closed").tag("reason", "shutdown").counter().count()).isEqualTo(50);
-        assertThat(meters.get("echo.errors").counters()).allSatisfy(errors -> assertThat(errors.count()).isZero());
-    }
-
-    private static void pingPongUntilClosed(SSLSocket client, AtomicLong echoes) {
-        byte[] frame = "ping pong over TLS\r\n".getBytes(StandardCharsets.US_ASCII);
-        try {
-            while (true) {
-                client.getOutputStream().write(frame);
-                if (!Arrays.equals(client.getInputStream().readNBytes(frame.length), frame)) {
-                    return; // a short read: the drain closed the connection
-                }
-                echoes.incrementAndGet();
-            }
-        }
-        catch (IOException closedByTheDrain) {
-            // what the server did is checked on its meters
-        }
+        BusyDrain.drainWhileBusy(closing, 50, () -> connect(trust, closing.port()));
     }
 
     static SSLSocket connect(SSLContext context, int port) throws IOException {
