@@ -33,7 +33,7 @@ final class EchoMessageMapper extends TcpMessageMapper {
      * the flow sees it and stamps that copy anyway, so this saves one of the two reads; nothing in
      * the flow reads either.
      */
-    static final class FrameHeaders extends MessageHeaders {
+    private static final class FrameHeaders extends MessageHeaders {
 
         private static final long NO_TIMESTAMP = -1L;
 
