@@ -191,8 +191,8 @@ final class EchoConnection extends TcpNetConnection {
         // hands this virtual thread to the pool's queue and keeps a carrier thread scanning for
         // work a little longer, so when the client's next frame arrives the poller finds a carrier
         // awake instead of parked and saves a futex wake, which is costly on a VM. Same-run A/B,
-        // crlf: latency1 p50 40-49 us instead of 54-71 us (Netty 51-52), pingpong and bulk the same
-        // or slightly up (README "Performance"). Each read batch costs one yield.
+        // crlf, five rounds: latency1 p50 24-49 us instead of 52-71 us (Netty 51-55), pingpong and
+        // bulk the same or slightly up (README "Performance"). Each read batch costs one yield.
         Thread.yield();
     }
 
