@@ -69,7 +69,7 @@ class HostileInputTests {
     @Test
     void echoesFrameOfExactlyMaxMessageSize() throws Exception {
         byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(MAX, 'x'));
-        echoesOnceAndCloses(frame);
+        server.echoesAndCloses(BYSTANDER, frame, 1);
     }
 
     @Test
@@ -77,7 +77,7 @@ class HostileInputTests {
         // Every value once: 0x0D is followed by 0x0E, so the payload holds no CRLF of its own.
         byte[] frame = Wire.frame(Framing.CRLF, Wire.concat(Wire.everyByteValue(), Wire.invalidUtf8(),
                 Wire.ascii("lone \r and lone \n stay payload")));
-        echoesOnceAndCloses(frame);
+        server.echoesAndCloses(BYSTANDER, frame, 1);
     }
 
     @Test
@@ -158,14 +158,7 @@ class HostileInputTests {
 
     @Test
     void echoesEmptyFrames() throws Exception {
-        server.beside(BYSTANDER, () -> {
-            ObservedServer.Meters before = server.snapshot();
-            try (EchoSocket client = server.connect()) {
-                assertThat(client.send("\r\n\r\n\r\n").readText(6)).isEqualTo("\r\n\r\n\r\n");
-            }
-            before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=client}=1",
-                    "echo.messages=3");
-        });
+        server.echoesAndCloses(BYSTANDER, Wire.ascii("\r\n\r\n\r\n"), 3);
     }
 
     /** The quit rule: a frame equal to the quit command's bytes, nothing else; any other form is echoed. */
@@ -197,17 +190,5 @@ class HostileInputTests {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-    }
-
-    /** One connection sends the frame, gets it back byte for byte and closes; a bystander keeps echoing. */
-    private static void echoesOnceAndCloses(byte[] frame) throws Exception {
-        server.beside(BYSTANDER, () -> {
-            ObservedServer.Meters before = server.snapshot();
-            try (EchoSocket client = server.connect()) {
-                assertThat(client.send(frame).read(frame.length)).isEqualTo(frame);
-            }
-            before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=client}=1",
-                    "echo.messages=1");
-        });
     }
 }

@@ -62,18 +62,18 @@ class LengthHeaderInputTests {
     @Test
     void echoesFrameOfExactlyMaxMessageSize() throws Exception {
         byte[] frame = Wire.frame(Framing.LENGTH_HEADER_4, Wire.filled(MAX, 'x'));
-        assertEchoed(frame, 1);
+        server.echoesAndCloses(BYSTANDER, frame, 1);
     }
 
     @Test
     void echoesEveryByteValueUnchanged() throws Exception {
         byte[] frame = Wire.frame(Framing.LENGTH_HEADER_4, Wire.concat(Wire.everyByteValue(), Wire.invalidUtf8()));
-        assertEchoed(frame, 1);
+        server.echoesAndCloses(BYSTANDER, frame, 1);
     }
 
     @Test
     void echoesEmptyFrames() throws Exception {
-        assertEchoed(new byte[12], 3);
+        server.echoesAndCloses(BYSTANDER, new byte[12], 3);
     }
 
     /** Cut short in the header or in the payload: both are a partial frame. */
@@ -90,17 +90,6 @@ class LengthHeaderInputTests {
             }
             before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=client}=1",
                     "echo.errors{reason=partial-frame}=1");
-        });
-    }
-
-    private static void assertEchoed(byte[] frames, int count) throws Exception {
-        server.beside(BYSTANDER, () -> {
-            ObservedServer.Meters before = server.snapshot();
-            try (EchoSocket client = server.connect()) {
-                assertThat(client.send(frames).read(frames.length)).isEqualTo(frames);
-            }
-            before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=client}=1",
-                    "echo.messages=" + count);
         });
     }
 }

@@ -134,6 +134,21 @@ final class ObservedServer implements AutoCloseable {
         assertNoLeaks(threads);
     }
 
+    /**
+     * Beside a bystander, one connection sends {@code wire} ({@code frames} whole frames), gets it
+     * back byte for byte and closes: the client's close, {@code frames} echoes, nothing else counted.
+     */
+    void echoesAndCloses(byte[] bystander, byte[] wire, int frames) throws Exception {
+        beside(bystander, () -> {
+            Meters before = snapshot();
+            try (EchoSocket client = connect()) {
+                assertThat(client.send(wire).read(wire.length)).isEqualTo(wire);
+            }
+            before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=client}=1",
+                    "echo.messages=" + frames);
+        });
+    }
+
     @FunctionalInterface
     interface Attack {
 

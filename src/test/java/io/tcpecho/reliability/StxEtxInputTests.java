@@ -60,13 +60,6 @@ class StxEtxInputTests {
             }
         }
         byte[] frames = Wire.concat(Wire.frame(Framing.STX_ETX, new byte[0]), Wire.frame(Framing.STX_ETX, payload));
-        server.beside(BYSTANDER, () -> {
-            ObservedServer.Meters before = server.snapshot();
-            try (EchoSocket client = server.connect()) {
-                assertThat(client.send(frames).read(frames.length)).isEqualTo(frames);
-            }
-            before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=client}=1",
-                    "echo.messages=2");
-        });
+        server.echoesAndCloses(BYSTANDER, frames, 2);
     }
 }
