@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Server CPU time per echoed message, Netty (native epoll, NettyBestEcho) and this jar side by side:
-# where a throughput ratio says "slower", this says by how many microseconds of CPU per message.
+# CPU time per echoed message, Netty (native epoll, NettyBestEcho) and this jar side by side: where a
+# throughput ratio says "slower", this says whose CPU the difference is. Per server and run it prints
+# the server's CPU per message and the load generator's (both share the machine's cores, so their sum
+# sets the rate). A third column runs the jar with one virtual-thread carrier
+# (-Djdk.virtualThreadScheduler.parallelism=1) to show what the scheduler's spreading costs.
 # Usage: src/bench/cpu-per-message.sh [framing]   (run src/bench/perf.sh first: it builds echoload and
-# fetches Netty into /tmp/echo-compare). Each server's utime+stime from /proc, over a 6 s run, divided
-# by the messages echoed; two rounds, alternating servers, loopback only.
+# fetches Netty into /tmp/echo-compare). CPU is utime+stime: the server's from /proc/PID/stat, the load
+# generator's from this shell's reaped children; over a 6 s run, divided by the messages echoed; two
+# rounds, alternating servers, loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 framing=${1:-crlf}
@@ -17,29 +21,36 @@ pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 wait_port() { for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# cutime + cstime of this shell: CPU of the children it has waited for (the load generator runs)
+child_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
 
 "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$(cat "$work/netty/cp.txt")" ../shared/bench/NettyBestEcho.java 7305 \
   > "$work/cpu-netty.log" 2>&1 & pids+=($!)
 "$jdk/bin/java" -Xmx256m -jar target/tcp-echo.jar --echo.tcp.port=7306 --echo.tcp.framing="$framing" \
   --management.server.port=0 --server.port=0 > "$work/cpu-project.log" 2>&1 & pids+=($!)
-wait_port 7305 && wait_port 7306 || { echo "a server did not start" >&2; exit 1; }
+"$jdk/bin/java" -Xmx256m -Djdk.virtualThreadScheduler.parallelism=1 -jar target/tcp-echo.jar --echo.tcp.port=7307 \
+  --echo.tcp.framing="$framing" --management.server.port=0 --server.port=0 > "$work/cpu-project-1.log" 2>&1 & pids+=($!)
+wait_port 7305 && wait_port 7306 && wait_port 7307 || { echo "a server did not start" >&2; exit 1; }
 
 hz=$(getconf CLK_TCK)
-echo "framing=$framing  server CPU per message (utime+stime / messages), $(nproc) cores"
+echo "framing=$framing  CPU per message (utime+stime / messages): server, load generator (lg); $(nproc) cores"
 for round in 1 2; do
   for scenario in "pingpong:-c 50 -s 64" "bulk:-m pipeline -c 8 -D 16 -s 1024"; do
     name=${scenario%%:*}; args=${scenario#*:}
     line="round $round $name"
-    for server in netty-best:7305:0 project:7306:1; do
+    for server in netty-best:7305:0 project:7306:1 project-1-carrier:7307:2; do
       IFS=: read -r label port index <<<"$server"
       "$work/echoload" -p "$port" $args -t "$term" -d 2 -w 0 > /dev/null # warm-up
       before=$(ticks "${pids[$index]}")
-      out=$("$work/echoload" -p "$port" $args -t "$term" -d 6 -w 0 | head -1)
+      lg_before=$(child_ticks)
+      "$work/echoload" -p "$port" $args -t "$term" -d 6 -w 0 > "$work/cpu-run.out"
+      lg_after=$(child_ticks)
       after=$(ticks "${pids[$index]}")
+      out=$(head -1 "$work/cpu-run.out")
       msgs=$(sed -n 's/.* msgs=\([0-9]*\).*/\1/p' <<<"$out")
       rate=$(sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' <<<"$out")
-      line+=$(awk -v t=$((after - before)) -v hz="$hz" -v m="$msgs" -v r="$rate" -v l="$label" \
-        'BEGIN { printf "  %s %d/s %.2f us/msg", l, r, t * 1e6 / hz / m }')
+      line+=$(awk -v t=$((after - before)) -v g=$((lg_after - lg_before)) -v hz="$hz" -v m="$msgs" -v r="$rate" \
+        -v l="$label" 'BEGIN { printf "  %s %d/s %.2f us/msg (lg %.2f)", l, r, t * 1e6 / hz / m, g * 1e6 / hz / m }')
     done
     echo "$line"
   done
