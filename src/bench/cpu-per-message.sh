@@ -26,10 +26,13 @@ child_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
 
 "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$(cat "$work/netty/cp.txt")" ../shared/bench/NettyBestEcho.java 7305 \
   > "$work/cpu-netty.log" 2>&1 & pids+=($!)
-"$jdk/bin/java" -Xmx256m -jar target/tcp-echo.jar --echo.tcp.port=7306 --echo.tcp.framing="$framing" \
-  --management.server.port=0 --server.port=0 > "$work/cpu-project.log" 2>&1 & pids+=($!)
-"$jdk/bin/java" -Xmx256m -Djdk.virtualThreadScheduler.parallelism=1 -jar target/tcp-echo.jar --echo.tcp.port=7307 \
-  --echo.tcp.framing="$framing" --management.server.port=0 --server.port=0 > "$work/cpu-project-1.log" 2>&1 & pids+=($!)
+start_project() { # port log [jvm option...]
+  local port=$1 log=$2; shift 2
+  "$jdk/bin/java" -Xmx256m "$@" -jar target/tcp-echo.jar --echo.tcp.port="$port" --echo.tcp.framing="$framing" \
+    --management.server.port=0 --server.port=0 > "$work/$log" 2>&1 & pids+=($!)
+}
+start_project 7306 cpu-project.log
+start_project 7307 cpu-project-1.log -Djdk.virtualThreadScheduler.parallelism=1
 wait_port 7305 && wait_port 7306 && wait_port 7307 || { echo "a server did not start" >&2; exit 1; }
 
 hz=$(getconf CLK_TCK)
