@@ -1,0 +1,122 @@
+package io.tcpecho.carriers;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.management.OperatingSystemMXBean;
+import jdk.management.VirtualThreadSchedulerMXBean;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Resizes the JDK's virtual-thread scheduler to {@link CarrierPolicy}'s count, through the JDK's
+ * own management interface for it ({@link VirtualThreadSchedulerMXBean#setParallelism}). Samples
+ * this JVM's CPU time and the machine's (or container's) CPU load on a platform thread of its own,
+ * which keeps sampling while every carrier is busy. On stop the JDK's count comes back.
+ *
+ * <p>A {@code -Djdk.virtualThreadScheduler.parallelism} on the command line is an operator's fixed
+ * choice: the controller then leaves the count alone.
+ */
+final class CarrierController implements SmartLifecycle {
+
+    static final String PARALLELISM_PROPERTY = "jdk.virtualThreadScheduler.parallelism";
+
+    private static final Log log = LogFactory.getLog(CarrierController.class);
+
+    private final VirtualThreadSchedulerMXBean scheduler;
+
+    private final OperatingSystemMXBean os;
+
+    private final Duration sampleInterval;
+
+    private ScheduledExecutorService sampler;
+
+    private int initial;
+
+    private CarrierPolicy policy;
+
+    private long lastCpuNanos;
+
+    private long lastSampleNanos;
+
+    CarrierController(VirtualThreadSchedulerMXBean scheduler, OperatingSystemMXBean os, Duration sampleInterval) {
+        this.scheduler = scheduler;
+        this.os = os;
+        this.sampleInterval = sampleInterval;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (this.sampler != null) {
+            return;
+        }
+        String fixed = System.getProperty(PARALLELISM_PROPERTY);
+        if (fixed != null) {
+            log.info("Carrier threads fixed at " + this.scheduler.getParallelism() + " by -D" + PARALLELISM_PROPERTY
+                    + "=" + fixed + "; echo.carriers.adaptive has no effect");
+            return;
+        }
+        this.initial = this.scheduler.getParallelism();
+        this.policy = new CarrierPolicy(this.initial);
+        // The first load reading covers the time since boot; this one is discarded.
+        this.os.getCpuLoad();
+        this.lastCpuNanos = this.os.getProcessCpuTime();
+        this.lastSampleNanos = System.nanoTime();
+        this.sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("carrier-sampler").daemon().factory());
+        long millis = this.sampleInterval.toMillis();
+        this.sampler.scheduleAtFixedRate(this::sample, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One sample. Micrometer's {@code system.cpu.usage} gauge reads the same load figure on every
+     * scrape, and the JDK measures each reading since the one before, so a sample right after a
+     * scrape covers a shorter time; it is still a measurement of the recent load.
+     */
+    private void sample() {
+        try {
+            long now = System.nanoTime();
+            long cpuNanos = this.os.getProcessCpuTime();
+            double load = this.os.getCpuLoad();
+            double usedCpus = (double) (cpuNanos - this.lastCpuNanos) / (now - this.lastSampleNanos);
+            this.lastCpuNanos = cpuNanos;
+            this.lastSampleNanos = now;
+            if (cpuNanos < 0 || load < 0 || Double.isNaN(load)) {
+                return;
+            }
+            double idleCpus = this.os.getAvailableProcessors() * (1.0 - load);
+            int current = this.scheduler.getParallelism();
+            int next = this.policy.next(current, usedCpus, idleCpus);
+            if (next != current) {
+                this.scheduler.setParallelism(next);
+                if (log.isDebugEnabled()) {
+                    log.debug(String.format("Carrier threads %d -> %d: this JVM used %.2f CPUs, %.2f CPUs idle",
+                            current, next, usedCpus, idleCpus));
+                }
+            }
+        }
+        catch (RuntimeException ex) {
+            // A failed sample must not end the schedule; the next one tries again.
+            log.warn("Carrier threads not adjusted: " + ex);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (this.sampler == null) {
+            return;
+        }
+        this.sampler.shutdownNow();
+        this.sampler = null;
+        this.scheduler.setParallelism(this.initial);
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return this.sampler != null;
+    }
+}
