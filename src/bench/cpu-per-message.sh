@@ -2,8 +2,8 @@
 # CPU time per echoed message, Netty (native epoll, NettyBestEcho) and this jar side by side: where a
 # throughput ratio says "slower", this says whose CPU the difference is. Per server and run it prints
 # the server's CPU per message and the load generator's (both share the machine's cores, so their sum
-# sets the rate). A third column runs the jar with the adaptive carrier count off
-# (-Decho.carriers.adaptive=false: the JDK's one carrier per CPU) to show what that count costs here.
+# sets the rate). A third column runs the jar with one virtual-thread carrier
+# (-Djdk.virtualThreadScheduler.parallelism=1) to show what the scheduler's spreading costs.
 # Usage: src/bench/cpu-per-message.sh [framing]   (run src/bench/perf.sh first: it builds echoload and
 # fetches Netty into /tmp/echo-compare). CPU is utime+stime: the server's from /proc/PID/stat, the load
 # generator's from this shell's reaped children; over a 6 s run, divided by the messages echoed; two
@@ -32,7 +32,7 @@ start_project() { # port log [jvm option...]
     --management.server.port=0 --server.port=0 > "$work/$log" 2>&1 & pids+=($!)
 }
 start_project 7306 cpu-project.log
-start_project 7307 cpu-project-jdk-carriers.log -Decho.carriers.adaptive=false
+start_project 7307 cpu-project-1.log -Djdk.virtualThreadScheduler.parallelism=1
 wait_port 7305 && wait_port 7306 && wait_port 7307 || { echo "a server did not start" >&2; exit 1; }
 
 hz=$(getconf CLK_TCK)
@@ -41,7 +41,7 @@ for round in 1 2; do
   for scenario in "pingpong:-c 50 -s 64" "bulk:-m pipeline -c 8 -D 16 -s 1024"; do
     name=${scenario%%:*}; args=${scenario#*:}
     line="round $round $name"
-    for server in netty-best:7305:0 project:7306:1 project-jdk-carriers:7307:2; do
+    for server in netty-best:7305:0 project:7306:1 project-1-carrier:7307:2; do
       IFS=: read -r label port index <<<"$server"
       "$work/echoload" -p "$port" $args -t "$term" -d 2 -w 0 > /dev/null # warm-up
       before=$(ticks "${pids[$index]}")

@@ -19,11 +19,6 @@ esac
 # echoload's messages end with the framing's terminator (none for raw), so every server echoes them whole.
 export SCENARIOS="pingpong:-c 50 -s 64 -d 5 -w 2 -t $term|latency1:-c 1 -s 64 -d 4 -w 1 -t $term|bulk:-m pipeline -c 8 -D 16 -s 1024 -d 5 -w 2 -t $term|churn:-m churn -c 20 -d 4 -w 1 -t $term"
 export HOLD=${HOLD:-10000}
-# DEBUG on the carrier controller logs each change of the carrier count, kept per framing after the run.
-export PROJECT_ARGS="--echo.tcp.framing=$framing --logging.level.io.tcpecho.carriers=DEBUG ${PROJECT_ARGS:-}"
-echo "framing=$framing machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB, $(uname -r), started $(date +%T)"
+export PROJECT_ARGS="--echo.tcp.framing=$framing ${PROJECT_ARGS:-}"
+echo "framing=$framing machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB, $(uname -r)"
 "$shared/compare.sh" target/tcp-echo.jar
-work=${WORK:-/tmp/echo-compare}
-cp "$work/project.log" "$work/project-$framing.log"
-echo "carrier count changes (from $work/project-$framing.log):"
-sed -n 's/^[0-9-]*T\([0-9:]*\)\..*\(Carrier threads .*\)/  \1 \2/p' "$work/project-$framing.log"
