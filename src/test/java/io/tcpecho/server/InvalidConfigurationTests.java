@@ -23,7 +23,6 @@ class InvalidConfigurationTests {
             echo.tcp.backlog=0              | echo.tcp.backlog          | greater than or equal to 1
             echo.tcp.framing=bogus          | echo.tcp.framing          | bogus
             echo.tcp.max-message-size=0B    | echo.tcp.max-message-size | between 1B and 2GB
-            echo.carriers.sample-interval=5ms | echo.carriers.sample-interval | between 10ms and 10m
             """)
     void failsStartupNamingInvalidKey(String setting, String key, String reason) {
         Throwable failure = catchThrowable(() -> RunningServer.start(setting).close());
