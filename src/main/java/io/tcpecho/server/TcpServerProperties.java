@@ -36,7 +36,7 @@ import org.springframework.validation.annotation.Validated;
 public record TcpServerProperties(
         @DefaultValue("7007") @Min(0) @Max(65535) int port,
         @DefaultValue("") @NotNull String bindAddress,
-        @DefaultValue("1024") @Min(1) @Max(65535) int backlog,
+        @DefaultValue("4096") @Min(1) @Max(65535) int backlog,
         @DefaultValue("crlf") @NotNull Framing framing,
         @DefaultValue("64KB") @NotNull DataSize maxMessageSize,
         @DefaultValue("20000") @Min(1) int maxConnections,
