@@ -2,6 +2,8 @@ package io.tcpecho.server;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,19 @@ class BacklogTests {
             // Java's dual-stack socket shows 127.0.0.1 as [::ffff:127.0.0.1]
             assertThat(columns[3]).matches("(127\\.0\\.0\\.1|\\[::ffff:127\\.0\\.0\\.1]):" + server.tcpPort());
             assertThat(columns[2]).as("Send-Q, the backlog").isEqualTo("777");
+        }
+    }
+
+    @Test
+    void listensWithTheDefaultBacklogUpToTheKernelsCap() throws IOException, InterruptedException {
+        // readAllLines: Files.readString returns only the first byte of this procfs file on JDK 25
+        int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).getFirst().trim());
+        try (RunningServer server = RunningServer.start("echo.tcp.bind-address=127.0.0.1")) {
+            List<String> listening = ss("-ltnH", "sport = :" + server.tcpPort());
+            assertThat(listening).hasSize(1);
+            String[] columns = listening.getFirst().trim().split("\\s+");
+            assertThat(columns[2]).as("Send-Q, the backlog: 4096 unless net.core.somaxconn is lower")
+                    .isEqualTo(Integer.toString(Math.min(4096, somaxconn)));
         }
     }
 
