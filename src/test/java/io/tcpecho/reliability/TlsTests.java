@@ -253,7 +253,6 @@ class TlsTests {
         return (X509Certificate) socket.getSession().getPeerCertificates()[0];
     }
 
-    /** A JSSE client that checks the certificate names 127.0.0.1, as a browser checks a host name. */
     /**
      * {@code GracefulShutdownTests}' busy drain over TLS: every complete frame the server decrypted
      * is echoed. Before the drain ended input instead of closing sockets, 4 of 5 repetitions lost
@@ -268,6 +267,7 @@ class TlsTests {
         BusyDrain.drainWhileBusy(closing, 50, () -> connect(trust, closing.port()));
     }
 
+    /** A JSSE client that checks the certificate names 127.0.0.1, as a browser checks a host name. */
     static SSLSocket connect(SSLContext context, int port) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
         try {

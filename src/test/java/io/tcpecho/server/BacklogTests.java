@@ -22,10 +22,7 @@ class BacklogTests {
     @Test
     void listensWithConfiguredBacklog() throws IOException, InterruptedException {
         try (RunningServer server = RunningServer.start("echo.tcp.backlog=777", "echo.tcp.bind-address=127.0.0.1")) {
-            List<String> listening = ss("-ltnH", "sport = :" + server.tcpPort());
-            assertThat(listening).hasSize(1);
-            // State Recv-Q Send-Q Local-Address:Port Peer-Address:Port
-            String[] columns = listening.getFirst().trim().split("\\s+");
+            String[] columns = listeningSocket(server.tcpPort());
             assertThat(columns[0]).isEqualTo("LISTEN");
             // Java's dual-stack socket shows 127.0.0.1 as [::ffff:127.0.0.1]
             assertThat(columns[3]).matches("(127\\.0\\.0\\.1|\\[::ffff:127\\.0\\.0\\.1]):" + server.tcpPort());
@@ -38,12 +35,17 @@ class BacklogTests {
         // readAllLines: Files.readString returns only the first byte of this procfs file on JDK 25
         int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).getFirst().trim());
         try (RunningServer server = RunningServer.start("echo.tcp.bind-address=127.0.0.1")) {
-            List<String> listening = ss("-ltnH", "sport = :" + server.tcpPort());
-            assertThat(listening).hasSize(1);
-            String[] columns = listening.getFirst().trim().split("\\s+");
+            String[] columns = listeningSocket(server.tcpPort());
             assertThat(columns[2]).as("Send-Q, the backlog: 4096 unless net.core.somaxconn is lower")
                     .isEqualTo(Integer.toString(Math.min(4096, somaxconn)));
         }
+    }
+
+    /** The one socket listening on {@code port}, as {@code ss} columns: State Recv-Q Send-Q Local Peer. */
+    private static String[] listeningSocket(int port) throws IOException, InterruptedException {
+        List<String> listening = ss("-ltnH", "sport = :" + port);
+        assertThat(listening).hasSize(1);
+        return listening.getFirst().trim().split("\\s+");
     }
 
     private static List<String> ss(String... args) throws IOException, InterruptedException {
