@@ -99,6 +99,9 @@ class GracefulShutdownTests {
         }
         ObservedServer.Meters before = server.snapshot();
         try (EchoSocket client = server.connect()) {
+            // connect() returns once the kernel has completed the handshake; the drain is about a
+            // connection the server has accepted, so wait for that (CI once drained before it had).
+            await("connection accepted").atMost(ObservedServer.WAIT).until(() -> server.active() == 1);
             // Read concurrently so the server never blocks writing echoes.
             CompletableFuture<byte[]> echoes = CompletableFuture.supplyAsync(() -> {
                 try {
