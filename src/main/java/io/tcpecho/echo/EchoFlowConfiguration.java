@@ -2,21 +2,22 @@ package io.tcpecho.echo;
 
 import java.nio.charset.StandardCharsets;
 
+import io.tcpecho.metrics.MetricsProperties;
 import io.tcpecho.server.CloseReason;
 import io.tcpecho.server.ConnectionRegistry;
+import io.tcpecho.server.EchoInboundGateway;
 import io.tcpecho.server.TcpServerProperties;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.dsl.IntegrationFlow;
-import org.springframework.integration.ip.dsl.Tcp;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 import org.springframework.integration.support.IdGenerators;
 import org.springframework.util.IdGenerator;
 
 /**
- * client -> socket -> TcpInboundGateway -> quit? -> EchoService -> reply on the same connection
+ * client -> socket -> EchoInboundGateway (a TcpInboundGateway) -> quit? -> EchoService -> reply on the same connection
  */
 @Configuration(proxyBeanMethods = false)
 class EchoFlowConfiguration {
@@ -38,12 +39,9 @@ class EchoFlowConfiguration {
 
     @Bean
     IntegrationFlow echoFlow(AbstractServerConnectionFactory echoServerConnectionFactory, EchoService echo,
-            ConnectionRegistry connections) {
+            ConnectionRegistry connections, MetricsProperties metrics) {
 
-        return IntegrationFlow.from(Tcp.inboundGateway(echoServerConnectionFactory)
-                        // The flow runs on the connection's thread, so a reply is ready when the send
-                        // returns; no reply (the quit command) must not park the thread waiting for one.
-                        .replyTimeout(0))
+        return IntegrationFlow.from(new EchoInboundGateway(echoServerConnectionFactory, metrics.integrationTimers()))
                 .<byte[]>filter(frame -> !echo.isQuit(frame), quit -> quit
                         .discardFlow(discarded -> discarded.handle(message -> connections.close(
                                 message.getHeaders().get(IpHeaders.CONNECTION_ID, String.class), CloseReason.QUIT))))

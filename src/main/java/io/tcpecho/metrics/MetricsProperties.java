@@ -13,5 +13,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("echo.metrics")
 @Validated
-record MetricsProperties(@DefaultValue("false") boolean integrationTimers) {
+public record MetricsProperties(@DefaultValue("false") boolean integrationTimers) {
 }

@@ -23,6 +23,7 @@ import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
 /**
@@ -49,6 +50,8 @@ final class EchoConnection extends TcpNetConnection {
     private final FrameOutputStream out;
 
     private final ReentrantLock writeLock = new ReentrantLock();
+
+    private final FrameReply reply = new FrameReply();
 
     private final AtomicBoolean released = new AtomicBoolean();
 
@@ -95,17 +98,18 @@ final class EchoConnection extends TcpNetConnection {
     }
 
     /**
-     * The headers every frame of this connection carries: only {@code ip_connectionId}, which the
-     * inbound gateway routes the echo back by and the quit step closes by. Spring Integration's
-     * mapper also adds the peer's host name, address and port and the local address; nothing in
-     * the echo flow reads them, and the gateway's messaging template copies every header of every
-     * frame twice (request and reply), so four more headers cost more than any other step of an
-     * echo (README "Performance"). The peer's address is in the DEBUG open and close lines.
+     * The headers every frame of this connection carries: {@code ip_connectionId}, which the
+     * inbound gateway routes the echo back by and the quit step closes by, and the connection's
+     * {@link FrameReply} as the reply channel, where the flow leaves the echo for the gateway
+     * ({@link EchoInboundGateway}). Spring Integration's mapper also adds the peer's host name,
+     * address and port and the local address; nothing in the echo flow reads them, and every
+     * header is copied into each frame's message, so they are left out (README "Performance").
+     * The peer's address is in the DEBUG open and close lines.
      */
     Map<String, Object> messageHeaders() {
         Map<String, Object> headers = this.messageHeaders;
         if (headers == null) {
-            headers = Map.of(IpHeaders.CONNECTION_ID, getConnectionId());
+            headers = Map.of(IpHeaders.CONNECTION_ID, getConnectionId(), MessageHeaders.REPLY_CHANNEL, this.reply);
             this.messageHeaders = headers;
         }
         return headers;
