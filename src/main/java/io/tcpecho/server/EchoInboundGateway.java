@@ -18,8 +18,8 @@ import org.springframework.messaging.MessageDeliveryException;
  * arrives on the same thread before the send returns. In a profile of the bulk benchmark those
  * copies took a quarter of the connection threads' time (README "Performance"). Each frame's
  * message already carries its connection's {@link FrameReply} as its reply channel
- * ({@link EchoMessageMapper}), so here the frame goes to the flow as it is, and the reply is taken
- * from there. Everything else is the gateway's own: the connection lookup for the reply, the
+ * ({@link EchoConnection#messageHeaders()}), so here the frame goes to the flow as it is, and the
+ * reply is taken from there. Everything else is the gateway's own: the connection lookup for the reply, the
  * shutdown refusal, the error propagation (an exception from the flow reaches the connection as
  * it would through the template, which rethrows it when there is no error channel).
  *
