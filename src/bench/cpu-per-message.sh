@@ -10,27 +10,13 @@
 # rounds, alternating servers, loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-framing=${1:-crlf}
-case "$framing" in crlf) term=crlf ;; lf) term=lf ;; raw) term=none ;; *) echo "framing must be crlf, lf or raw" >&2; exit 2 ;; esac
-work=${WORK:-/tmp/echo-compare}
-jdk=${JDK:-$(for d in /usr/lib/jvm/*; do "$d/bin/java" -version 2>&1 | grep -q 'version "2[5-9]' && { echo "$d"; break; }; done)}
-[ -x "$work/echoload" ] && [ -s "$work/netty/cp.txt" ] || { echo "run src/bench/perf.sh first" >&2; exit 2; }
-[ -f target/tcp-echo.jar ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
+. src/bench/side-by-side.sh
 
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-wait_port() { for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # cutime + cstime of this shell: CPU of the children it has waited for (the load generator runs)
 child_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
 
-"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$(cat "$work/netty/cp.txt")" ../shared/bench/NettyBestEcho.java 7305 \
-  > "$work/cpu-netty.log" 2>&1 & pids+=($!)
-start_project() { # port log [jvm option...]
-  local port=$1 log=$2; shift 2
-  "$jdk/bin/java" -Xmx256m "$@" -jar target/tcp-echo.jar --echo.tcp.port="$port" --echo.tcp.framing="$framing" \
-    --management.server.port=0 --server.port=0 > "$work/$log" 2>&1 & pids+=($!)
-}
+start_netty 7305 cpu-netty.log
 start_project 7306 cpu-project.log
 start_project 7307 cpu-project-1.log -Djdk.virtualThreadScheduler.parallelism=1
 wait_port 7305 && wait_port 7306 && wait_port 7307 || { echo "a server did not start" >&2; exit 1; }

@@ -7,24 +7,14 @@
 # fetches Netty into /tmp/echo-compare). Needs taskset (util-linux) and two CPUs; loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-framing=${1:-crlf}
 rounds=${2:-3}
-case "$framing" in crlf) term=crlf ;; lf) term=lf ;; raw) term=none ;; *) echo "framing must be crlf, lf or raw" >&2; exit 2 ;; esac
-work=${WORK:-/tmp/echo-compare}
-jdk=${JDK:-$(for d in /usr/lib/jvm/*; do "$d/bin/java" -version 2>&1 | grep -q 'version "2[5-9]' && { echo "$d"; break; }; done)}
-[ -x "$work/echoload" ] && [ -s "$work/netty/cp.txt" ] || { echo "run src/bench/perf.sh first" >&2; exit 2; }
-[ -f target/tcp-echo.jar ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
+. src/bench/side-by-side.sh
 command -v taskset > /dev/null || { echo "needs taskset (util-linux)" >&2; exit 2; }
 [ "$(nproc)" -ge 2 ] || { echo "needs two CPUs" >&2; exit 2; }
 
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-wait_port() { for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
-
-taskset -c 0 "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$(cat "$work/netty/cp.txt")" \
-  ../shared/bench/NettyBestEcho.java 7305 > "$work/pinned-netty.log" 2>&1 & pids+=($!)
-taskset -c 0 "$jdk/bin/java" -Xmx256m -jar target/tcp-echo.jar --echo.tcp.port=7306 --echo.tcp.framing="$framing" \
-  --management.server.port=0 --server.port=0 > "$work/pinned-project.log" 2>&1 & pids+=($!)
+launcher=(taskset -c 0)
+start_netty 7305 pinned-netty.log
+start_project 7306 pinned-project.log
 wait_port 7305 && wait_port 7306 || { echo "a server did not start" >&2; exit 1; }
 
 echo "framing=$framing  servers on CPU 0, load generator on CPU 1; msgs/s, p50 (tcp-echo vs Netty)"

@@ -1,0 +1,26 @@
+# Sourced by cpu-per-message.sh and pinned.sh: the set-up they share for running Netty (native epoll,
+# NettyBestEcho) and this jar side by side against echoload. Expects the caller's $1 (framing) and to
+# run from the project's root. Servers started here are stopped when the caller exits; set the
+# array `launcher` (e.g. `taskset -c 0`) to start them under a command.
+framing=${1:-crlf}
+case "$framing" in crlf) term=crlf ;; lf) term=lf ;; raw) term=none ;; *) echo "framing must be crlf, lf or raw" >&2; exit 2 ;; esac
+work=${WORK:-/tmp/echo-compare}
+jdk=${JDK:-$(for d in /usr/lib/jvm/*; do "$d/bin/java" -version 2>&1 | grep -q 'version "2[5-9]' && { echo "$d"; break; }; done)}
+[ -x "$work/echoload" ] && [ -s "$work/netty/cp.txt" ] || { echo "run src/bench/perf.sh first" >&2; exit 2; }
+[ -f target/tcp-echo.jar ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
+
+launcher=()
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+wait_port() { for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
+
+start_netty() { # port log
+  "${launcher[@]}" "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$(cat "$work/netty/cp.txt")" \
+    ../shared/bench/NettyBestEcho.java "$1" > "$work/$2" 2>&1 & pids+=($!)
+}
+
+start_project() { # port log [jvm option...]
+  local port=$1 log=$2; shift 2
+  "${launcher[@]}" "$jdk/bin/java" -Xmx256m "$@" -jar target/tcp-echo.jar --echo.tcp.port="$port" \
+    --echo.tcp.framing="$framing" --management.server.port=0 --server.port=0 > "$work/$log" 2>&1 & pids+=($!)
+}
