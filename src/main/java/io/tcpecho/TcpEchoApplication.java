@@ -6,6 +6,7 @@ import sun.misc.Signal;
 
 import io.tcpecho.client.BenchCommand;
 import io.tcpecho.client.ClientCommand;
+import io.tcpecho.server.ReadPollers;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -18,6 +19,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class TcpEchoApplication {
 
     public static void main(String[] args) {
+        // before any socket is read: the JDK reads the setting once (ReadPollers says why)
+        ReadPollers.applyDefault();
         if (args.length > 0 && (args[0].equals("client") || args[0].equals("bench"))) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             int status = args[0].equals("client") ? ClientCommand.run(rest, System.in, System.out, System.err)

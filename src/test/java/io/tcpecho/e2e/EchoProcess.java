@@ -47,10 +47,16 @@ final class EchoProcess implements AutoCloseable {
 
     /** Starts the service with these extra {@code --key=value} arguments and waits until both ports are bound. */
     static EchoProcess start(Path work, String... arguments) throws IOException {
+        return start(work, List.of(), arguments);
+    }
+
+    /** {@link #start(Path, String...)} with extra JVM options, which go before {@code -jar}. */
+    static EchoProcess start(Path work, List<String> jvmOptions, String... arguments) throws IOException {
         Path log = Files.createTempFile(work, "tcp-echo-", ".log");
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar().toString(),
-                "--echo.tcp.port=0", "--echo.tcp.bind-address=127.0.0.1", "--server.port=0",
-                "--server.address=127.0.0.1"));
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString(), "--echo.tcp.port=0", "--echo.tcp.bind-address=127.0.0.1",
+                "--server.port=0", "--server.address=127.0.0.1"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int[] ports = new int[2];
@@ -89,6 +95,15 @@ final class EchoProcess implements AutoCloseable {
     }
 
     record Result(int exitCode, String output) {
+    }
+
+    long pid() {
+        return this.process.pid();
+    }
+
+    /** The JDK tool {@code name} (jcmd, ...) beside the java that runs the tests. */
+    static Path jdkTool(String name) {
+        return Path.of(java()).resolveSibling(name);
     }
 
     int tcpPort() {
