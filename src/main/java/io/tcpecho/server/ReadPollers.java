@@ -15,7 +15,7 @@ package io.tcpecho.server;
  * three framings, {@code src/bench} and ../shared/bench's echoload):
  * <ul>
  * <li>MasterPoller wake-ups per 1,000 echoes: 61 with two sub-pollers, 41 with one;</li>
- * <li>p99 latency: 3.3–4.1 ms with two, 1.1–1.7 ms with one (Netty's: 1.0–1.9 ms);</li>
+ * <li>p99 latency: 3.3–4.1 ms with two, 1.1–1.7 ms with one (Netty's: 0.9–1.9 ms);</li>
  * <li>msgs/s, p50, bulk and latency1 rates: within run-to-run noise.</li>
  * </ul>
  * So on two CPUs this sets {@code jdk.readPollers=1}. With one CPU the JDK already uses one, and

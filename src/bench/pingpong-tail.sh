@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Ping-pong tail latency (echoload's p50 and p99, 50 connections x 64 B, one in flight each) for Netty
+# (native epoll, NettyBestEcho), this jar with the JDK's two read sub-pollers (-Djdk.readPollers=2,
+# the JDK's default on two CPUs), and the jar as shipped (one on two CPUs: ReadPollers), side by side.
+# Usage: src/bench/pingpong-tail.sh [framing] [rounds]   (run src/bench/perf.sh first: it builds
+# echoload and fetches Netty into /tmp/echo-compare). Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=${2:-3}
+. src/bench/side-by-side.sh
+[ "$(nproc)" -eq 2 ] || echo "note: $(nproc) CPUs; the shipped jar sets one read sub-poller only on two" >&2
+
+start_netty 7305 tail-netty.log
+start_project 7306 tail-two-pollers.log -Djdk.readPollers=2
+start_project 7307 tail-shipped.log
+for port in 7305 7306 7307; do wait_port "$port" || { echo "a server did not start" >&2; exit 1; }; done
+
+echo "framing=$framing  pingpong: msgs/s, p50, p99"
+for round in $(seq 1 "$rounds"); do
+  line="round $round"
+  for server in netty:7305 two-pollers:7306 shipped:7307; do
+    out=$("$work/echoload" -p "${server#*:}" -c 50 -s 64 -t "$term" -d 4 -w 2 | head -1)
+    line+=$(awk -v l="${server%%:*}" -v o="$out" 'BEGIN {
+      n = split(o, f, " "); for (i = 1; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+      printf "  %s %d/s p50 %d p99 %d us", l, v["msgs_per_s"], v["p50_us"], v["p99_us"] }')
+  done
+  echo "$line"
+done
