@@ -11,12 +11,12 @@ package io.tcpecho.server;
  * Two sub-pollers split the ready sockets between them, so each finds nothing more often and goes
  * through the master more often.
  *
- * <p>On two CPUs shared with a load generator, ping-pong over 50 connections measured (same run,
- * three framings, {@code src/bench} and ../shared/bench's echoload):
+ * <p>On two CPUs shared with a load generator, ping-pong over 50 connections measured (servers side
+ * by side, three framings; {@code src/bench/pingpong-tail.sh}, README "Performance"):
  * <ul>
  * <li>MasterPoller wake-ups per 1,000 echoes: 61 with two sub-pollers, 41 with one;</li>
  * <li>p99 latency: 3.3–4.1 ms with two, 1.1–1.7 ms with one (Netty's: 0.9–1.9 ms);</li>
- * <li>msgs/s, p50, bulk and latency1 rates: within run-to-run noise.</li>
+ * <li>msgs/s, bulk and latency1: within run-to-run noise; mixed load (soak.sh): about 5% more echoes.</li>
  * </ul>
  * So on two CPUs this sets {@code jdk.readPollers=1}. With one CPU the JDK already uses one, and
  * with more CPUs its default stands: that was not measured here, and one sub-poller could then
