@@ -20,7 +20,7 @@ package io.tcpecho.server;
  * </ul>
  * So on two CPUs this sets {@code jdk.readPollers=1}. With one CPU the JDK already uses one, and
  * with more CPUs its default stands: that was not measured here, and one sub-poller could then
- * become the bottleneck. {@code -Djdk.readPollers=N} on the command line always wins. The
+ * become the bottleneck. {@code -Djdk.readPollers=N} (a power of two) on the command line wins. The
  * property is the JDK's own (read by {@code sun.nio.ch.Poller}); a JDK without it ignores it.
  */
 public final class ReadPollers {
