@@ -15,7 +15,9 @@ package io.tcpecho.server;
  * by side, three framings; {@code src/bench/pingpong-tail.sh}, README "Performance"):
  * <ul>
  * <li>MasterPoller wake-ups per 1,000 echoes: 61 with two sub-pollers, 41 with one;</li>
- * <li>p99 latency: 3.3–4.1 ms with two, 1.1–1.7 ms with one (Netty's: 0.9–1.9 ms);</li>
+ * <li>p99 latency: 3.3–4.1 ms with two, 1.1–1.7 ms with one (Netty's: 0.9–1.9 ms); p50 rose from
+ * about 150 to 280 µs (Netty's: about 410 µs), the same mean latency served evenly rather than a fast
+ * majority and a slow tail;</li>
  * <li>msgs/s, bulk and latency1: within run-to-run noise; mixed load (soak.sh): about 5% more echoes.</li>
  * </ul>
  * So on two CPUs this sets {@code jdk.readPollers=1}. With one CPU the JDK already uses one, and
