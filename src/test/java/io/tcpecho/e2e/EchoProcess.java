@@ -84,12 +84,17 @@ final class EchoProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(arguments));
+        return run(work, command, STARTUP);
+    }
+
+    /** Runs any command (the jar's commands, a JDK tool) to completion, failing if it takes longer than {@code timeout}. */
+    static Result run(Path work, List<String> command, Duration timeout) throws Exception {
         Path output = Files.createTempFile(work, "command-", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-        if (!process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)) {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new IllegalStateException("command did not finish within " + STARTUP + ": " + command);
+            throw new IllegalStateException("command did not finish within " + timeout + ": " + command);
         }
         return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     }

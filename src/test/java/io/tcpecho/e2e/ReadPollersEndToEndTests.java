@@ -3,8 +3,8 @@ package io.tcpecho.e2e;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import io.tcpecho.support.EchoSocket;
@@ -41,12 +41,9 @@ class ReadPollersEndToEndTests {
                 EchoSocket client = EchoSocket.connect(app.tcpPort())) {
             assertThat(client.send("poll me\r\n").readText(9)).isEqualTo("poll me\r\n");
             Path dump = this.work.resolve("threads-" + app.pid() + ".txt");
-            Process jcmd = new ProcessBuilder(EchoProcess.jdkTool("jcmd").toString(), Long.toString(app.pid()),
-                    "Thread.dump_to_file", dump.toString()).redirectErrorStream(true)
-                    .redirectOutput(this.work.resolve("jcmd.log").toFile()).start();
-            assertThat(jcmd.waitFor(60, TimeUnit.SECONDS)).as("jcmd finished").isTrue();
-            assertThat(jcmd.exitValue()).as("jcmd exit code; its output: %s",
-                    Files.readString(this.work.resolve("jcmd.log"))).isZero();
+            EchoProcess.Result jcmd = EchoProcess.run(this.work, List.of(EchoProcess.jdkTool("jcmd").toString(),
+                    Long.toString(app.pid()), "Thread.dump_to_file", dump.toString()), Duration.ofSeconds(60));
+            assertThat(jcmd.exitCode()).as("jcmd exit code; its output: %s", jcmd.output()).isZero();
             return SUB_POLLER.matcher(Files.readString(dump, StandardCharsets.UTF_8)).results().count();
         }
     }
