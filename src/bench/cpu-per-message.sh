@@ -36,8 +36,8 @@ for round in 1 2; do
       lg_after=$(child_ticks)
       after=$(ticks "${pids[$index]}")
       out=$(head -1 "$work/cpu-run.out")
-      msgs=$(sed -n 's/.* msgs=\([0-9]*\).*/\1/p' <<<"$out")
-      rate=$(sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' <<<"$out")
+      msgs=$(field "$out" msgs)
+      rate=$(field "$out" msgs_per_s)
       line+=$(awk -v t=$((after - before)) -v g=$((lg_after - lg_before)) -v hz="$hz" -v m="$msgs" -v r="$rate" \
         -v l="$label" 'BEGIN { printf "  %s %d/s %.2f us/msg (lg %.2f)", l, r, t * 1e6 / hz / m, g * 1e6 / hz / m }')
     done

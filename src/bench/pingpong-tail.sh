@@ -20,9 +20,7 @@ for round in $(seq 1 "$rounds"); do
   line="round $round"
   for server in netty:7305 two-pollers:7306 shipped:7307; do
     out=$("$work/echoload" -p "${server#*:}" -c 50 -s 64 -t "$term" -d 4 -w 2 | head -1)
-    line+=$(awk -v l="${server%%:*}" -v o="$out" 'BEGIN {
-      n = split(o, f, " "); for (i = 1; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
-      printf "  %s %d/s p50 %d p99 %d us", l, v["msgs_per_s"], v["p50_us"], v["p99_us"] }')
+    line+="  ${server%%:*} $(field "$out" msgs_per_s)/s p50 $(field "$out" p50_us) p99 $(field "$out" p99_us) us"
   done
   echo "$line"
 done

@@ -26,8 +26,8 @@ for round in $(seq 1 "$rounds"); do
     for server in netty:7305 project:7306; do
       label=${server%%:*}; port=${server#*:}
       out=$(taskset -c 1 "$work/echoload" -p "$port" $args -t "$term" -d 5 -w 2 | head -1)
-      rate[$label]=$(sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' <<<"$out")
-      p50[$label]=$(sed -n 's/.*p50_us=\([0-9]*\).*/\1/p' <<<"$out")
+      rate[$label]=$(field "$out" msgs_per_s)
+      p50[$label]=$(field "$out" p50_us)
       line+="  $label ${rate[$label]}/s p50 ${p50[$label]} us"
     done
     line+=$(awk -v a="${rate[project]}" -v b="${rate[netty]}" -v c="${p50[project]}" -v d="${p50[netty]}" \

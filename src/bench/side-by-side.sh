@@ -12,6 +12,8 @@ jdk=${JDK:-$(for d in /usr/lib/jvm/*; do "$d/bin/java" -version 2>&1 | grep -q '
 launcher=()
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+# field LINE KEY: the number after " KEY=" in an echoload result line (msgs, msgs_per_s, p50_us, p99_us, ...)
+field() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$1"; }
 wait_port() { for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
 
 start_netty() { # port log
