@@ -1,4 +1,4 @@
-# Sourced by cpu-per-message.sh, pinned.sh and pingpong-tail.sh: the set-up they share for running
+# Sourced by cpu-per-message.sh, pinned.sh, pingpong-tail.sh and threads.sh: the set-up they share for running
 # Netty (native epoll, NettyBestEcho) and this jar side by side against echoload. Expects the caller's
 # $1 (framing) and to run from the project's root. Servers started here are stopped when the caller
 # exits; set the array `launcher` (e.g. `taskset -c 0`) to start them under a command.
@@ -16,9 +16,9 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 field() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$1"; }
 wait_port() { for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
 
-start_netty() { # port log
+start_netty() { # port log [event loops; 0 or none: Netty's default of two per CPU]
   "${launcher[@]}" "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$(cat "$work/netty/cp.txt")" \
-    ../shared/bench/NettyBestEcho.java "$1" > "$work/$2" 2>&1 & pids+=($!)
+    ../shared/bench/NettyBestEcho.java "$1" "${3:-0}" > "$work/$2" 2>&1 & pids+=($!)
 }
 
 start_project() { # port log [jvm option...]
