@@ -19,7 +19,7 @@ child_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
 start_netty 7305 cpu-netty.log
 start_project 7306 cpu-project.log
 start_project 7307 cpu-project-1.log -Djdk.virtualThreadScheduler.parallelism=1
-wait_port 7305 && wait_port 7306 && wait_port 7307 || { echo "a server did not start" >&2; exit 1; }
+wait_started
 
 hz=$(getconf CLK_TCK)
 echo "framing=$framing  CPU per message (utime+stime / messages): server, load generator (lg); $(nproc) cores"

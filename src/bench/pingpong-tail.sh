@@ -13,7 +13,7 @@ rounds=${2:-3}
 start_netty 7305 tail-netty.log
 start_project 7306 tail-two-pollers.log -Djdk.readPollers=2
 start_project 7307 tail-shipped.log
-for port in 7305 7306 7307; do wait_port "$port" || { echo "a server did not start" >&2; exit 1; }; done
+wait_started
 
 echo "framing=$framing  pingpong: msgs/s, p50, p99"
 for round in $(seq 1 "$rounds"); do

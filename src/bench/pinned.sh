@@ -15,7 +15,7 @@ command -v taskset > /dev/null || { echo "needs taskset (util-linux)" >&2; exit 
 launcher=(taskset -c 0)
 start_netty 7305 pinned-netty.log
 start_project 7306 pinned-project.log
-wait_port 7305 && wait_port 7306 || { echo "a server did not start" >&2; exit 1; }
+wait_started
 
 echo "framing=$framing  servers on CPU 0, load generator on CPU 1; msgs/s, p50 (tcp-echo vs Netty)"
 for round in $(seq 1 "$rounds"); do

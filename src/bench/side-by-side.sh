@@ -11,18 +11,26 @@ jdk=${JDK:-$(for d in /usr/lib/jvm/*; do "$d/bin/java" -version 2>&1 | grep -q '
 
 launcher=()
 pids=()
+ports=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 # field LINE KEY: the number after " KEY=" in an echoload result line (msgs, msgs_per_s, p50_us, p99_us, ...)
 field() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$1"; }
 wait_port() { for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
+# waits for every server started with start_netty or start_project, or exits
+wait_started() {
+  local port
+  for port in "${ports[@]}"; do wait_port "$port" || { echo "a server did not start" >&2; exit 1; }; done
+}
 
 start_netty() { # port log [event loops; 0 or none: Netty's default of two per CPU]
   "${launcher[@]}" "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$(cat "$work/netty/cp.txt")" \
     ../shared/bench/NettyBestEcho.java "$1" "${3:-0}" > "$work/$2" 2>&1 & pids+=($!)
+  ports+=("$1")
 }
 
 start_project() { # port log [jvm option...]
   local port=$1 log=$2; shift 2
   "${launcher[@]}" "$jdk/bin/java" -Xmx256m "$@" -jar target/tcp-echo.jar --echo.tcp.port="$port" \
     --echo.tcp.framing="$framing" --management.server.port=0 --server.port=0 > "$work/$log" 2>&1 & pids+=($!)
+  ports+=("$port")
 }

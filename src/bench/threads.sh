@@ -17,7 +17,7 @@ start_netty 7306 threads-netty-per-cpu.log "$cpus"
 start_netty 7307 threads-netty-one.log 1
 start_project 7308 threads-shipped.log
 start_project 7309 threads-one-carrier.log -Djdk.virtualThreadScheduler.parallelism=1
-for port in 7305 7306 7307 7308 7309; do wait_port "$port" || { echo "a server did not start" >&2; exit 1; }; done
+wait_started
 
 echo "framing=$framing cpus=$cpus  pingpong: msgs/s (p99 us); tcp-echo against Netty with the same thread count"
 for round in $(seq 1 "$rounds"); do
