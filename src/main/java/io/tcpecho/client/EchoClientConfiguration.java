@@ -1,5 +1,7 @@
 package io.tcpecho.client;
 
+import io.tcpecho.framing.Framing;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -11,6 +13,7 @@ import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.ip.dsl.Tcp;
 import org.springframework.integration.ip.tcp.connection.AbstractClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.CachingClientConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionInterceptorFactoryChain;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 
 /**
@@ -35,6 +38,12 @@ public class EchoClientConfiguration {
         TcpNetClientConnectionFactory factory = new TcpNetClientConnectionFactory(properties.host(), properties.port());
         factory.setSerializer(properties.framing().codec(max));
         factory.setDeserializer(properties.framing().clientDecoder(max));
+        if (properties.framing() == Framing.RAW) {
+            // raw has no frame boundaries: gather each echo up to the request's length
+            TcpConnectionInterceptorFactoryChain interceptors = new TcpConnectionInterceptorFactoryChain();
+            interceptors.setInterceptor(RawEchoAssembler.factory());
+            factory.setInterceptorFactoryChain(interceptors);
+        }
         factory.setSoTimeout((int) properties.replyTimeout().toMillis());
         factory.setSoTcpNoDelay(true);
         factory.setConnectTimeout((int) Math.max(1, properties.connectTimeout().toSeconds()));

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,40 @@ class ClientCommandTests {
             assertThat(run.status()).as(run.err()).isEqualTo(ClientCommand.MISMATCH);
             assertThat(run.err()).contains("mismatch");
             assertThat(run.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void takesRawEchoThatArrivesInPiecesAsOneEcho() throws IOException {
+        // a proxy or a small MSS can split a raw echo; raw has no frame end, so the request's length is the end
+        try (MisbehavingPeer peer = MisbehavingPeer.answeringRawInPieces(bytes -> bytes, 3, Duration.ofMillis(20))) {
+            Run run = Run.client("--host", "127.0.0.1", "--port", String.valueOf(peer.port()), "--framing", "raw",
+                    "hello wörld", "again");
+            assertThat(run.status()).as(run.err()).isEqualTo(ClientCommand.OK);
+            assertThat(run.out().lines()).containsExactly("hello wörld", "again");
+        }
+    }
+
+    @Test
+    void exitsTimeoutWhenRawEchoStopsShort() throws IOException {
+        try (MisbehavingPeer peer = MisbehavingPeer.answeringRawInPieces(bytes -> Arrays.copyOf(bytes, 4), 2,
+                Duration.ofMillis(20))) {
+            Run run = Run.client("--host", "127.0.0.1", "--port", String.valueOf(peer.port()), "--framing", "raw",
+                    "--timeout", "500ms", "hello");
+            assertThat(run.status()).as(run.err()).isEqualTo(ClientCommand.TIMEOUT);
+            assertThat(run.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void exitsMismatchWhenRawEchoInPiecesDiffers() throws IOException {
+        try (MisbehavingPeer peer = MisbehavingPeer.answeringRawInPieces(
+                bytes -> new String(bytes, StandardCharsets.UTF_8).toUpperCase().getBytes(StandardCharsets.UTF_8), 2,
+                Duration.ofMillis(20))) {
+            Run run = Run.client("--host", "127.0.0.1", "--port", String.valueOf(peer.port()), "--framing", "raw",
+                    "hello");
+            assertThat(run.status()).as(run.err()).isEqualTo(ClientCommand.MISMATCH);
+            assertThat(run.err()).contains("sent 5 bytes, got 5 bytes");
         }
     }
 

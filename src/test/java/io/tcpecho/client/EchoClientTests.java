@@ -11,7 +11,6 @@ import io.tcpecho.support.Concurrently;
 import io.tcpecho.support.RunningServer;
 import io.tcpecho.support.RunningServers;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,11 +32,12 @@ class EchoClientTests {
         servers.close();
     }
 
-    @Test
-    void echoesBytesThroughPooledConnections() throws Exception {
-        RunningServer server = servers.get("echo.tcp.framing=crlf");
+    @ParameterizedTest
+    @ValueSource(strings = {"crlf", "raw"})
+    void echoesBytesThroughPooledConnections(String framing) throws Exception {
+        RunningServer server = servers.get("echo.tcp.framing=" + framing);
         double openedBefore = connectionsOpened(server);
-        try (ConfigurableApplicationContext context = client(server, "crlf",
+        try (ConfigurableApplicationContext context = client(server, framing,
                 "--echo.client.pool-size=" + POOL_SIZE)) {
             EchoClient client = context.getBean(EchoClient.class);
             int callers = 8;
@@ -59,11 +59,11 @@ class EchoClientTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"crlf", "lf"})
+    @ValueSource(strings = {"crlf", "lf", "raw"})
     void echoesFrameOfMaxMessageSizeTheServerAccepts(String framing) {
         RunningServer server = servers.get("echo.tcp.framing=" + framing);
         // both sides at their default of 64KB: the server takes a 64KB frame and echoes it, so the
-        // client must take the echo
+        // client must take the echo (raw: in as many pieces as the server's reads, one echo all the same)
         try (ConfigurableApplicationContext context = client(server, framing, "--echo.client.reply-timeout=2s")) {
             int max = server.server().properties().maxMessageBytes();
             assertThat(context.getBean(EchoClientProperties.class).maxMessageSize().toBytes()).isEqualTo(max);
