@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# CPU time per echoed message, Netty (native epoll, NettyBestEcho) and this jar side by side: where a
-# throughput ratio says "slower", this says whose CPU the difference is. Per server and run it prints
+# CPU time per echoed message (per connect-echo-close cycle in churn), Netty (native epoll,
+# NettyBestEcho) and this jar side by side: where a throughput ratio says "slower", this says whose
+# CPU the difference is. Per server and run it prints
 # the server's CPU per message and the load generator's (both share the machine's cores, so their sum
 # sets the rate). A third column runs the jar with one virtual-thread carrier
 # (-Djdk.virtualThreadScheduler.parallelism=1) to show what the scheduler's spreading costs.
@@ -24,7 +25,7 @@ wait_started
 hz=$(getconf CLK_TCK)
 echo "framing=$framing  CPU per message (utime+stime / messages): server, load generator (lg); $(nproc) cores"
 for round in 1 2; do
-  for scenario in "pingpong:-c 50 -s 64" "bulk:-m pipeline -c 8 -D 16 -s 1024"; do
+  for scenario in "pingpong:-c 50 -s 64" "bulk:-m pipeline -c 8 -D 16 -s 1024" "churn:-m churn -c 20"; do
     name=${scenario%%:*}; args=${scenario#*:}
     line="round $round $name"
     for server in netty-best:7305:0 project:7306:1 project-1-carrier:7307:2; do
