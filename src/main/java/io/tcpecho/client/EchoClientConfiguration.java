@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.integration.config.EnableIntegration;
 import org.springframework.integration.dsl.IntegrationFlow;
@@ -33,7 +34,7 @@ public class EchoClientConfiguration {
 
     @Bean
     TcpNetClientConnectionFactory echoClientConnectionFactory(EchoClientProperties properties,
-            ObjectProvider<SslBundles> sslBundles) {
+            ObjectProvider<SslBundles> sslBundles, ApplicationEventPublisher events) {
         int max = (int) properties.maxMessageSize().toBytes();
         TcpNetClientConnectionFactory factory = new TcpNetClientConnectionFactory(properties.host(), properties.port());
         factory.setSerializer(properties.framing().codec(max));
@@ -41,7 +42,7 @@ public class EchoClientConfiguration {
         if (properties.framing() == Framing.RAW) {
             // raw has no frame boundaries: gather each echo up to the request's length
             TcpConnectionInterceptorFactoryChain interceptors = new TcpConnectionInterceptorFactoryChain();
-            interceptors.setInterceptor(RawEchoAssembler.factory());
+            interceptors.setInterceptor(RawEchoAssembler.factory(events));
             factory.setInterceptorFactoryChain(interceptors);
         }
         factory.setSoTimeout((int) properties.replyTimeout().toMillis());

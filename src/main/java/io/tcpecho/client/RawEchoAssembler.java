@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionInterceptorFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionInterceptorSupport;
 import org.springframework.integration.support.MessageBuilder;
@@ -31,8 +32,13 @@ final class RawEchoAssembler extends TcpConnectionInterceptorSupport {
 
     private final ByteArrayOutputStream pieces = new ByteArrayOutputStream();
 
-    static TcpConnectionInterceptorFactory factory() {
-        return RawEchoAssembler::new;
+    private RawEchoAssembler(ApplicationEventPublisher publisher) {
+        // the connection's open, close and exception events go out through its outermost interceptor
+        super(publisher);
+    }
+
+    static TcpConnectionInterceptorFactory factory(ApplicationEventPublisher publisher) {
+        return () -> new RawEchoAssembler(publisher);
     }
 
     @Override

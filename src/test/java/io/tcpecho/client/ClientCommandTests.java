@@ -13,11 +13,16 @@ import java.util.Arrays;
 
 import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code tcp-echo client}: its exit status says whether every echo came back right, and if not why. */
+@ExtendWith(OutputCaptureExtension.class)
 class ClientCommandTests {
 
     @RegisterExtension
@@ -66,13 +71,17 @@ class ClientCommandTests {
     }
 
     @Test
-    void takesRawEchoThatArrivesInPiecesAsOneEcho() throws IOException {
+    void takesRawEchoThatArrivesInPiecesAsOneEcho(CapturedOutput output) throws IOException {
         // a proxy or a small MSS can split a raw echo; raw has no frame end, so the request's length is the end
         try (MisbehavingPeer peer = MisbehavingPeer.answeringRawInPieces(bytes -> bytes, 3, Duration.ofMillis(20))) {
+            int mark = output.getAll().length();
             Run run = Run.client("--host", "127.0.0.1", "--port", String.valueOf(peer.port()), "--framing", "raw",
                     "hello wörld", "again");
             assertThat(run.status()).as(run.err()).isEqualTo(ClientCommand.OK);
             assertThat(run.out().lines()).containsExactly("hello wörld", "again");
+            // the interceptor publishes the connection's events like the connection itself: no warnings on the console
+            assertThat(output.getAll().substring(mark).lines())
+                    .noneMatch(line -> line.contains(" WARN ") || line.contains(" ERROR "));
         }
     }
 
