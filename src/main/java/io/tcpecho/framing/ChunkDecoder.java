@@ -24,7 +24,8 @@ final class ChunkDecoder implements Deserializer<byte[]> {
     @Override
     public byte[] deserialize(InputStream stream) throws IOException {
         if (!(stream instanceof FrameInputStream in)) {
-            // the client side reads a plain socket stream: one read is one chunk
+            // the client side reads a plain socket stream: one read is one chunk (the client's
+            // RawEchoAssembler gathers the chunks of one echo)
             byte[] buffer = new byte[Math.min(this.maxChunk, 64 * 1024)];
             int n = stream.read(buffer);
             if (n < 0) {
