@@ -1,7 +1,6 @@
 package io.tcpecho.client;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -43,12 +42,9 @@ final class RawEchoAssembler extends TcpConnectionInterceptorSupport {
 
     @Override
     public void send(Message<?> message) {
-        // set before the bytes leave, so that the echo cannot arrive before its length is known
-        int length = switch (message.getPayload()) {
-            case byte[] bytes -> bytes.length;
-            case String text -> text.getBytes(StandardCharsets.UTF_8).length;
-            default -> 0;
-        };
+        // set before the bytes leave, so that the echo cannot arrive before its length is known;
+        // EchoClient's payloads are byte arrays
+        int length = message.getPayload() instanceof byte[] bytes ? bytes.length : 0;
         this.pending.set(length > 0 ? new Request(length) : null);
         super.send(message);
     }
