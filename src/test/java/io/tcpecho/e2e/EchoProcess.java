@@ -53,10 +53,11 @@ final class EchoProcess implements AutoCloseable {
     /** {@link #start(Path, String...)} with extra JVM options, which go before {@code -jar}. */
     static EchoProcess start(Path work, List<String> jvmOptions, String... arguments) throws IOException {
         Path log = Files.createTempFile(work, "tcp-echo-", ".log");
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar().toString(), "--echo.tcp.port=0", "--echo.tcp.bind-address=127.0.0.1",
-                "--server.port=0", "--server.address=127.0.0.1"));
+        List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+        options.addAll(jvmOptions);
+        List<String> command = jarCommand(options);
+        command.addAll(List.of("--echo.tcp.port=0", "--echo.tcp.bind-address=127.0.0.1", "--server.port=0",
+                "--server.address=127.0.0.1"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int[] ports = new int[2];
@@ -80,11 +81,17 @@ final class EchoProcess implements AutoCloseable {
 
     /** Runs the jar's {@code client} or {@code bench} command to completion; JVM options go before {@code -jar}. */
     static Result command(Path work, List<String> jvmOptions, String... arguments) throws Exception {
+        List<String> command = jarCommand(jvmOptions);
+        command.addAll(List.of(arguments));
+        return run(work, command, STARTUP);
+    }
+
+    /** {@code java <jvmOptions> -jar tcp-echo.jar}, for the caller to append the jar's arguments to. */
+    private static List<String> jarCommand(List<String> jvmOptions) {
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString()));
-        command.addAll(List.of(arguments));
-        return run(work, command, STARTUP);
+        return command;
     }
 
     /** Runs any command (the jar's commands, a JDK tool) to completion, failing if it takes longer than {@code timeout}. */
