@@ -108,6 +108,8 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
         this.running = false;
         AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
         // Only the listener: factory.stop() would close every connection at once, before the drain.
+        // It returns once the connections waiting in the kernel's accept queue are accepted and
+        // registered, so the drain below covers them too.
         this.sockets.closeListeners();
         long deadline = System.nanoTime() + this.properties.shutdown().drainTimeout().toNanos();
         int draining = this.registry.active();

@@ -4,8 +4,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ServerSocketFactory;
 import javax.net.SocketFactory;
@@ -42,7 +47,7 @@ class ServerSockets {
 
     private final ObjectProvider<SslBundles> sslBundles;
 
-    private final Set<ServerSocket> listeners = ConcurrentHashMap.newKeySet();
+    private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
 
     ServerSockets(TcpServerProperties properties, ObjectProvider<SslBundles> sslBundles) {
         this.properties = properties;
@@ -70,15 +75,26 @@ class ServerSockets {
     /**
      * Closes the listening socket and nothing else: connects from now on are refused by the
      * kernel instead of being accepted and dropped, and accepted connections stay open.
+     *
+     * <p>Connections the kernel completed before this call but nobody has accepted yet are
+     * accepted first (see {@link Listener}), so they get the drain every other connection gets
+     * instead of a reset. Returns once every listener is closed: as soon as the accept loop has
+     * taken the queue, at worst after twice {@link Listener#CLOSE_WAIT}.
      */
     void closeListeners() {
-        for (ServerSocket listener : this.listeners) {
-            try {
-                listener.close();
-            }
-            catch (IOException ex) {
-                log.warn("Closing the echo listener failed: " + ex.getMessage());
-            }
+        requestListenersClose();
+        awaitListenersClosed();
+    }
+
+    /** The first half of {@link #closeListeners()}: the accept loop takes what is queued, then closes the listener. */
+    void requestListenersClose() {
+        this.listeners.forEach(Listener::requestClose);
+    }
+
+    /** The second half of {@link #closeListeners()}. */
+    void awaitListenersClosed() {
+        for (Listener listener : this.listeners) {
+            listener.awaitClosed();
             this.listeners.remove(listener);
         }
     }
@@ -162,7 +178,7 @@ class ServerSockets {
             return remember(new Listener(this.tls, port, backlog, address));
         }
 
-        private ServerSocket remember(ServerSocket listener) {
+        private ServerSocket remember(Listener listener) {
             // a restarted factory makes a new listener; the old one is closed by then
             ServerSockets.this.listeners.removeIf(ServerSocket::isClosed);
             ServerSockets.this.listeners.add(listener);
@@ -170,9 +186,30 @@ class ServerSockets {
         }
     }
 
+    /**
+     * A listening socket that, asked to close, first accepts what waits in the kernel's accept
+     * queue.
+     *
+     * <p>Closing a listening socket makes Linux reset every connection still in its accept queue:
+     * the client completed its handshake and may have sent whole frames, and gets a reset instead
+     * of its echo. A blocked {@code accept()} cannot be woken except by closing the socket, so
+     * {@link #requestClose()} wakes it with a connection of its own, to the listener over
+     * loopback, which queues behind every connection the kernel completed before it. The accept
+     * loop (Spring Integration's, calling {@link #accept()}) hands those out as usual; when it
+     * reaches the wake-up connection it closes the listener, and connects from then on are
+     * refused. Nothing polls while the service runs.
+     */
     private static final class Listener extends ServerSocket {
 
+        /** How long the wake-up connect and then the accept loop may take before the listener is closed anyway. */
+        static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
         private final Tls tls;
+
+        private final CountDownLatch closed = new CountDownLatch(1);
+
+        /** The wake-up connection's own address and port, once a close is requested. */
+        private volatile InetSocketAddress wakeUp;
 
         Listener(Tls tls) throws IOException {
             this.tls = tls;
@@ -183,15 +220,55 @@ class ServerSockets {
             this.tls = tls;
         }
 
+        /** Wakes the accept loop to empty the queue and close; if the wake-up cannot connect, closes now. */
+        void requestClose() {
+            if (isClosed()) {
+                return;
+            }
+            // Bound to all interfaces (IPv4, or IPv6 with IPv4 mapped): 127.0.0.1 reaches it.
+            InetAddress address = getInetAddress().isAnyLocalAddress() ? InetAddress.ofLiteral("127.0.0.1")
+                    : getInetAddress();
+            try (Socket wake = new Socket()) {
+                wake.bind(new InetSocketAddress(address, 0));
+                this.wakeUp = (InetSocketAddress) wake.getLocalSocketAddress();
+                wake.connect(new InetSocketAddress(address, getLocalPort()), (int) CLOSE_WAIT.toMillis());
+            }
+            catch (IOException ex) {
+                log.warn("Could not wake the echo listener's accept loop (" + ex.getMessage()
+                        + "); closing it now, connections still queued are reset");
+                closeQuietly();
+            }
+        }
+
+        /** Waits for the accept loop to close this listener; closes it here if the loop does not. */
+        void awaitClosed() {
+            try {
+                if (!this.closed.await(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.warn("The echo listener's accept loop did not close it within " + CLOSE_WAIT
+                            + "; closing it now, connections still queued are reset");
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            closeQuietly();
+        }
+
         @Override
         public Socket accept() throws IOException {
-            if (this.tls == null) {
-                return super.accept();
-            }
-            // Spring Integration stops accepting for good when accept() throws; one connection that
-            // cannot be wrapped is closed and the next one accepted instead.
             while (true) {
                 Socket accepted = super.accept();
+                if (isWakeUp(accepted)) {
+                    accepted.close();
+                    closeQuietly();
+                    // Spring Integration's accept loop ends on this, as it did when the socket was closed under it.
+                    throw new SocketException("Echo listener closed for the drain");
+                }
+                if (this.tls == null) {
+                    return accepted;
+                }
+                // Spring Integration stops accepting for good when accept() throws; one connection that
+                // cannot be wrapped is closed and the next one accepted instead.
                 try {
                     return this.tls.serverSide(accepted);
                 }
@@ -199,6 +276,33 @@ class ServerSockets {
                     log.warn("Closing connection from " + accepted.getInetAddress().getHostAddress() + ":"
                             + accepted.getPort() + ": TLS could not be set up: " + ex.getMessage());
                     accepted.close();
+                }
+            }
+        }
+
+        private boolean isWakeUp(Socket accepted) {
+            InetSocketAddress wake = this.wakeUp;
+            return wake != null && wake.equals(accepted.getRemoteSocketAddress());
+        }
+
+        private void closeQuietly() {
+            try {
+                close();
+            }
+            catch (IOException ex) {
+                log.warn("Closing the echo listener failed: " + ex.getMessage());
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            }
+            finally {
+                // null when ServerSocket's own constructor closes the socket after a failed bind
+                if (this.closed != null) {
+                    this.closed.countDown();
                 }
             }
         }

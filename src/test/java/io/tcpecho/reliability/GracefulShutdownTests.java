@@ -4,8 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -121,6 +124,44 @@ class GracefulShutdownTests {
             assertThat(echoed).isEqualTo(sent.toByteArray());
             before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=shutdown}=1",
                     "echo.messages=" + frames);
+        }
+    }
+
+    /**
+     * A connection the kernel completed just before the drain, still in the listener's accept
+     * queue, sent its frame already: it was fully received, so it gets its echo and a FIN, not the
+     * reset Linux gives a queue whose listener closes. Hundreds of connects in a burst, each
+     * sending at once, with the drain starting right after the last, leave some in the queue.
+     */
+    @Test
+    void echoesConnectionsStillInTheAcceptQueueWhenTheDrainStarts() throws Exception {
+        ObservedServer server = ObservedServer.start("echo.tcp.shutdown.drain-timeout=15s");
+        int connections = 400;
+        List<EchoSocket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < connections; i++) {
+                clients.add(server.connect().send(String.format("conn %04d\r\n", i)));
+            }
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+
+            List<String> answers = new ArrayList<>();
+            for (EchoSocket client : clients) {
+                try {
+                    answers.add(new String(client.readUntilClosed(), StandardCharsets.US_ASCII));
+                }
+                catch (SocketException reset) {
+                    answers.add(reset.getMessage());
+                }
+            }
+            closing.get(ObservedServer.WAIT.toSeconds(), TimeUnit.SECONDS);
+            for (int i = 0; i < connections; i++) {
+                assertThat(answers.get(i)).as("connection %d", i).isEqualTo(String.format("conn %04d\r\n", i));
+            }
+        }
+        finally {
+            for (EchoSocket client : clients) {
+                client.close();
+            }
         }
     }
 
