@@ -225,6 +225,10 @@ class ServerSockets {
             if (isClosed()) {
                 return;
             }
+            if (!isBound()) {
+                closeQuietly(); // nothing can be queued on a socket that never listened
+                return;
+            }
             // Bound to all interfaces (IPv4, or IPv6 with IPv4 mapped): 127.0.0.1 reaches it.
             InetAddress address = getInetAddress().isAnyLocalAddress() ? InetAddress.ofLiteral("127.0.0.1")
                     : getInetAddress();
