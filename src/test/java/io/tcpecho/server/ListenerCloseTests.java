@@ -17,6 +17,8 @@ import io.tcpecho.support.EchoSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -51,13 +53,20 @@ class ListenerCloseTests {
         }
     }
 
-    @Test
-    void acceptsTheConnectionsQueuedWhenTheCloseIsRequestedThenRefusesNewOnes() throws Exception {
-        ServerSocket listener = listen();
+    /**
+     * The wake-up connection finds the listener whatever it is bound to: all interfaces (IPv6
+     * with IPv4 mapped, or IPv4 only) or one address. Were it lost, the listener would close with
+     * the queue in it and hand out nothing.
+     */
+    @ParameterizedTest(name = "bound to {0}")
+    @CsvSource({"'', 127.0.0.1", "0.0.0.0, 127.0.0.1", "127.0.0.1, 127.0.0.1", "::1, ::1"})
+    void acceptsTheConnectionsQueuedWhenTheCloseIsRequestedThenRefusesNewOnes(String bindAddress, String host,
+            CapturedOutput output) throws Exception {
+        ServerSocket listener = listen(bindAddress.isEmpty() ? null : InetAddress.ofLiteral(bindAddress));
         List<EchoSocket> clients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             // Nobody accepts yet: the kernel completes each handshake and queues the connection.
-            EchoSocket client = remember(EchoSocket.connect(listener.getLocalPort()));
+            EchoSocket client = remember(EchoSocket.connect(host, listener.getLocalPort()));
             clients.add(client.send("queued " + i + "\r\n"));
         }
 
@@ -75,7 +84,8 @@ class ListenerCloseTests {
         }
         assertThat(listener.isClosed()).isTrue();
         assertThatExceptionOfType(ConnectException.class)
-                .isThrownBy(() -> EchoSocket.connect(listener.getLocalPort()).close());
+                .isThrownBy(() -> EchoSocket.connect(host, listener.getLocalPort()).close());
+        assertThat(output.getOut()).doesNotContain("echo listener");
     }
 
     @Test
@@ -104,8 +114,12 @@ class ListenerCloseTests {
     }
 
     private ServerSocket listen() throws IOException {
-        return remember(this.sockets.socketFactorySupport().getServerSocketFactory()
-                .createServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        return listen(InetAddress.getLoopbackAddress());
+    }
+
+    /** @param address {@code null} for all interfaces */
+    private ServerSocket listen(InetAddress address) throws IOException {
+        return remember(this.sockets.socketFactorySupport().getServerSocketFactory().createServerSocket(0, 50, address));
     }
 
     private CompletableFuture<List<Socket>> acceptUntilClosed(ServerSocket listener) {
