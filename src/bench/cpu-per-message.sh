@@ -2,8 +2,9 @@
 # CPU time per echoed message (per connect-echo-close cycle in churn), Netty (native epoll,
 # NettyBestEcho) and this jar side by side: where a throughput ratio says "slower", this says whose
 # CPU the difference is. Per server and run it prints the server's CPU per message and the load
-# generator's (both share the machine's cores, so their sum sets the rate). A third column runs the jar with one virtual-thread carrier
-# (-Djdk.virtualThreadScheduler.parallelism=1) to show what the scheduler's spreading costs.
+# generator's (both share the machine's cores, so their sum sets the rate). A third column runs the
+# jar with one virtual-thread carrier (-Djdk.virtualThreadScheduler.parallelism=1) to show what the
+# scheduler's spreading costs.
 # Usage: src/bench/cpu-per-message.sh [framing]   (run src/bench/perf.sh first: it builds echoload and
 # fetches Netty into /tmp/echo-compare). CPU is utime+stime: the server's from /proc/PID/stat, the load
 # generator's from this shell's reaped children; over a 6 s run, divided by the messages echoed; two
