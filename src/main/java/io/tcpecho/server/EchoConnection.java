@@ -67,6 +67,8 @@ final class EchoConnection extends TcpNetConnection {
 
     private volatile boolean idleBetweenFrames;
 
+    private volatile Runnable onClose;
+
     private Map<String, Object> messageHeaders;
 
     EchoConnection(Socket socket, boolean admitted, ConnectionRegistry registry, ConnectionObserver observer,
@@ -261,6 +263,18 @@ final class EchoConnection extends TcpNetConnection {
         }
     }
 
+    /**
+     * Runs {@code action} once this connection has closed: at once if it has, otherwise from
+     * {@link #close()}. It may run twice when the two race, so it must be idempotent.
+     */
+    void whenClosed(Runnable action) {
+        this.onClose = action;
+        // Written before released is read, the reverse of close(): one of the two runs it.
+        if (this.released.get()) {
+            action.run();
+        }
+    }
+
     @Override
     public void close() {
         if (this.released.compareAndSet(false, true)) {
@@ -275,6 +289,10 @@ final class EchoConnection extends TcpNetConnection {
                 if (log.isDebugEnabled()) {
                     log.debug("Connection closed from " + remote() + " (" + closeReason().tag() + ")");
                 }
+            }
+            Runnable action = this.onClose;
+            if (action != null) {
+                action.run();
             }
         }
         super.close();

@@ -11,8 +11,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.core.task.support.TaskExecutorAdapter;
-import org.springframework.integration.ip.dsl.Tcp;
-import org.springframework.integration.ip.dsl.TcpNetServerConnectionFactorySpec;
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 
 @Configuration(proxyBeanMethods = false)
@@ -25,39 +23,40 @@ class ServerConfiguration {
     }
 
     @Bean
-    TcpNetServerConnectionFactorySpec echoServerConnectionFactory(TcpServerProperties properties,
+    EchoServerConnectionFactory echoServerConnectionFactory(TcpServerProperties properties,
             ConnectionRegistry registry, ObjectProvider<ConnectionObserver> observer, ServerSockets sockets) {
 
         Framing framing = properties.framing();
         int maxMessageSize = properties.maxMessageBytes();
-        TcpNetServerConnectionFactorySpec spec = Tcp.netServer(properties.port())
-                .backlog(properties.backlog())
-                .soTcpNoDelay(properties.tcpNoDelay())
-                .soKeepAlive(properties.keepAlive())
-                .lookupHost(false)
-                .mapper(new EchoMessageMapper())
-                .deserializer(framing.decoder(maxMessageSize))
-                .serializer(framing.encoder(maxMessageSize))
-                .connectionSupport(new EchoConnectionSupport(registry,
-                        observer.getIfAvailable(() -> ConnectionObserver.NONE), framing))
-                .socketFactorySupport(sockets.socketFactorySupport())
-                // One virtual thread per connection: blocking reads stay simple and a parked
-                // connection costs a few KB of heap, where the default pool's platform threads cost
-                // a stack each and the NIO factory stopped echoing at ~3,000 idle connections.
-                .taskExecutor(virtualThreads());
+        // Built directly rather than with Tcp.netServer(): the DSL spec cannot take a subclass.
+        EchoServerConnectionFactory factory = new EchoServerConnectionFactory(properties.port());
+        factory.setBacklog(properties.backlog());
+        factory.setSoTcpNoDelay(properties.tcpNoDelay());
+        factory.setSoKeepAlive(properties.keepAlive());
+        factory.setLookupHost(false);
+        factory.setMapper(new EchoMessageMapper());
+        factory.setDeserializer(framing.decoder(maxMessageSize));
+        factory.setSerializer(framing.encoder(maxMessageSize));
+        factory.setTcpNetConnectionSupport(new EchoConnectionSupport(registry,
+                observer.getIfAvailable(() -> ConnectionObserver.NONE), framing));
+        factory.setTcpSocketFactorySupport(sockets.socketFactorySupport());
+        // One virtual thread per connection: blocking reads stay simple and a parked
+        // connection costs a few KB of heap, where the default pool's platform threads cost
+        // a stack each and the NIO factory stopped echoing at ~3,000 idle connections.
+        factory.setTaskExecutor(virtualThreads());
         if (!properties.bindAddress().isBlank()) {
-            spec.localAddress(properties.bindAddress());
+            factory.setLocalAddress(properties.bindAddress());
         }
         if (!properties.idleTimeout().isZero()) {
-            spec.soTimeout((int) properties.idleTimeout().toMillis());
+            factory.setSoTimeout((int) properties.idleTimeout().toMillis());
         }
         if (properties.sendBufferSize().toBytes() > 0) {
-            spec.soSendBufferSize((int) properties.sendBufferSize().toBytes());
+            factory.setSoSendBufferSize((int) properties.sendBufferSize().toBytes());
         }
         if (properties.receiveBufferSize().toBytes() > 0) {
-            spec.soReceiveBufferSize((int) properties.receiveBufferSize().toBytes());
+            factory.setSoReceiveBufferSize((int) properties.receiveBufferSize().toBytes());
         }
-        return spec;
+        return factory;
     }
 
     private static TaskExecutor virtualThreads() {
