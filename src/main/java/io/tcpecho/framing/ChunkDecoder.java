@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 import org.springframework.core.serializer.Deserializer;
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 /**
  * Raw framing (RFC 862): every read is echoed as it arrives. Spring Integration's
@@ -29,12 +28,12 @@ final class ChunkDecoder implements Deserializer<byte[]> {
             byte[] buffer = new byte[Math.min(this.maxChunk, 64 * 1024)];
             int n = stream.read(buffer);
             if (n < 0) {
-                throw new SoftEndOfStreamException("Stream closed");
+                throw new EndOfStream("Stream closed");
             }
             return Arrays.copyOf(buffer, n);
         }
         if (!in.fill()) {
-            throw new SoftEndOfStreamException("Stream closed");
+            throw new EndOfStream("Stream closed");
         }
         return in.take(Math.min(in.buffered(), this.maxChunk));
     }

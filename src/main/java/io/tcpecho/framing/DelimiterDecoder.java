@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 import org.springframework.core.serializer.Deserializer;
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 /**
  * Frames ended by a one- or two-byte terminator (CRLF, LF, NUL, ETX with a leading STX), the wire
@@ -41,7 +40,7 @@ final class DelimiterDecoder implements Deserializer<byte[]> {
     public byte[] deserialize(InputStream stream) throws IOException {
         FrameInputStream in = FrameInputStream.require(stream);
         if (!in.fill()) {
-            throw new SoftEndOfStreamException("Stream closed between frames");
+            throw new EndOfStream("Stream closed between frames");
         }
         if (this.stxPrefix) {
             if (in.peek() != STX) {

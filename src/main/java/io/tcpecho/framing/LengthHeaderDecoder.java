@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import org.springframework.core.serializer.Deserializer;
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 /**
  * Big-endian unsigned length header of 1, 2 or 4 bytes, then the payload: the wire format of
@@ -28,7 +27,7 @@ final class LengthHeaderDecoder implements Deserializer<byte[]> {
     public byte[] deserialize(InputStream stream) throws IOException {
         FrameInputStream in = FrameInputStream.require(stream);
         if (!in.fill()) {
-            throw new SoftEndOfStreamException("Stream closed between frames");
+            throw new EndOfStream("Stream closed between frames");
         }
         long length = 0;
         for (int i = 0; i < this.headerSize; i++) {

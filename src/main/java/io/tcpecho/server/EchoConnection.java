@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.tcpecho.framing.EndOfStream;
 import io.tcpecho.framing.FrameInputStream;
 import io.tcpecho.framing.FrameTooLargeException;
 import io.tcpecho.framing.Framing;
@@ -143,7 +144,7 @@ final class EchoConnection extends TcpNetConnection {
     public Object getPayload() {
         if (this.released.get()) {
             // closed by the flow (quit) or a drain: frames still buffered are not echoed
-            throw new SoftEndOfStreamException("Connection closed");
+            throw new EndOfStream("Connection closed");
         }
         this.frameStart = this.in.consumed();
         Object payload = super.getPayload();
@@ -190,7 +191,7 @@ final class EchoConnection extends TcpNetConnection {
         this.idleBetweenFrames = betweenFrames;
         if (betweenFrames && this.draining && !received()) {
             close(CloseReason.SHUTDOWN);
-            throw new SoftEndOfStreamException("Closed for shutdown between frames");
+            throw new EndOfStream("Closed for shutdown between frames");
         }
         // A scheduling hint, kept because it measured well, not because it is derived: yielding
         // once before the read that will probably park. The likely reason it helps: the yield
