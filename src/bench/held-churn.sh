@@ -23,7 +23,7 @@ for round in $(seq 1 "$rounds"); do
   for server in netty-best:7305 tcp-echo:7306; do
     label=${server%%:*}; port=${server#*:}
     alone=$("$work/echoload" -p "$port" -m churn -c 20 -t "$term" -d 4 -w 1 | head -1)
-    # holds for 25 s once all are open: time to open them (a few seconds) plus the 5 s churn below
+    # holds them 25 s once all are open: opening takes a few seconds, the churn below ends 17 s in
     "$work/echoload" -h 127.0.0.2 -p "$port" -m hold -c "$held" -t "$term" -d 25 > "$work/held-hold.out" &
     holder=$!
     sleep 12

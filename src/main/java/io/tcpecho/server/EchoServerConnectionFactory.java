@@ -29,8 +29,8 @@ class EchoServerConnectionFactory extends TcpNetServerConnectionFactory {
     @Override
     protected void addConnection(TcpConnectionSupport connection) {
         super.addConnection(connection);
-        // Also runs at once if the connection closed before it got here (rejected at max-connections, or
-        // drained): a closed connection is never left behind in the map.
+        // Runs at once if the connection already closed on another thread (a shutdown's forced close):
+        // a closed connection is never left behind in the map.
         ((EchoConnection) connection).whenClosed(() -> this.connections.remove(connection.getConnectionId()));
     }
 
