@@ -36,8 +36,9 @@ class ClosedConnectionsTests {
                 for (int i = 0; i < 50; i++) {
                     EchoSocket client = EchoSocket.connect(server.tcpPort());
                     clients.add(client);
-                    client.send("hello " + i + "\r\n");
-                    assertThat(client.readText(("hello " + i + "\r\n").length())).isEqualTo("hello " + i + "\r\n");
+                    String frame = "hello " + i + "\r\n";
+                    client.send(frame);
+                    assertThat(client.readText(frame.length())).isEqualTo(frame);
                 }
                 assertThat(factory.tracked()).isEqualTo(50);
             }
