@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
+import javax.net.ssl.SSLSocket;
+
 import io.tcpecho.framing.EndOfStream;
 import io.tcpecho.framing.FrameInputStream;
 import io.tcpecho.framing.FrameTooLargeException;
@@ -37,6 +39,9 @@ final class EchoConnection extends TcpNetConnection {
     private static final Log log = LogFactory.getLog(EchoConnection.class);
 
     private final Socket socket;
+
+    /** The TLS socket's plain one underneath; null without TLS. */
+    private final AcceptedSocket accepted;
 
     private final ConnectionRegistry registry;
 
@@ -70,12 +75,23 @@ final class EchoConnection extends TcpNetConnection {
 
     private volatile Runnable onClose;
 
+    /** Whether the TLS handshake has completed; only the reader reads and writes it. */
+    private boolean handshaken;
+
     private Map<String, Object> messageHeaders;
 
-    EchoConnection(Socket socket, boolean admitted, ConnectionRegistry registry, ConnectionObserver observer,
-            Framing framing, ApplicationEventPublisher publisher, String factoryName) throws IOException {
+    /**
+     * @param socket what the connection reads and writes: the accepted socket, or for TLS the
+     * {@link SSLSocket} layered over {@code accepted}
+     * @param accepted for TLS the plain socket {@code socket} is layered over, otherwise null
+     */
+    EchoConnection(Socket socket, AcceptedSocket accepted, boolean admitted, ConnectionRegistry registry,
+            ConnectionObserver observer, Framing framing, ApplicationEventPublisher publisher, String factoryName)
+            throws IOException {
         super(socket, true, false, publisher, factoryName);
         this.socket = socket;
+        this.accepted = accepted;
+        this.handshaken = !(socket instanceof SSLSocket);
         this.admitted = admitted;
         this.registry = registry;
         this.observer = observer;
@@ -201,6 +217,13 @@ final class EchoConnection extends TcpNetConnection {
         // crlf, five rounds: latency1 p50 24-49 us instead of 52-71 us (Netty 51-55), pingpong and
         // bulk the same or slightly up (README "Performance"). Each read batch costs one yield.
         Thread.yield();
+        if (!this.handshaken) {
+            // Started here rather than by JSSE inside the first read, so a failure is known to be the
+            // handshake's (handleReadException): a reset while it runs is then a failed handshake,
+            // where in a read it is a client's close.
+            ((SSLSocket) this.socket).startHandshake();
+            this.handshaken = true;
+        }
     }
 
     private void flushPending() throws IOException {
@@ -240,6 +263,10 @@ final class EchoConnection extends TcpNetConnection {
                 // Otherwise the socket is closed already, and its reader is on its way out.
             }
         }
+    }
+
+    private boolean heardFromClient() {
+        return this.accepted == null || this.accepted.heardFromClient();
     }
 
     /** Bytes that arrived and wait unread: frames received before the drain that still get their echo. */
@@ -321,6 +348,25 @@ final class EchoConnection extends TcpNetConnection {
                 // The drain ended the input or closed the socket: how the read ends is not the peer's
                 // error, and the close line already says "shutdown".
             }
+            case SocketTimeoutException timeout -> {
+                markClosing(CloseReason.IDLE);
+                if (log.isDebugEnabled()) {
+                    log.debug("Closing idle connection from " + remote());
+                }
+            }
+            case Exception probe when !this.handshaken && !heardFromClient() -> {
+                // Gone before its first byte, with a FIN or a reset: a load balancer's TCP health
+                // check or a port scan, not a client that failed TLS.
+                markClosing(CloseReason.CLIENT);
+                if (log.isDebugEnabled()) {
+                    log.debug("Connection from " + remote() + " closed before the TLS handshake began: " + cause);
+                }
+            }
+            case Exception failed when !this.handshaken -> {
+                markClosing(CloseReason.ERROR);
+                this.observer.error("read");
+                log.warn("Closing connection from " + remote() + ": TLS handshake failed: " + cause);
+            }
             case SoftEndOfStreamException end -> markClosing(CloseReason.CLIENT);
             case FrameTooLargeException tooLarge -> {
                 markClosing(CloseReason.OVERSIZE);
@@ -332,12 +378,6 @@ final class EchoConnection extends TcpNetConnection {
                 markClosing("partial-frame".equals(framing.reason()) ? CloseReason.CLIENT : CloseReason.ERROR);
                 this.observer.error(framing.reason());
                 log.warn("Closing connection from " + remote() + ": " + framing.getMessage());
-            }
-            case SocketTimeoutException timeout -> {
-                markClosing(CloseReason.IDLE);
-                if (log.isDebugEnabled()) {
-                    log.debug("Closing idle connection from " + remote());
-                }
             }
             case SocketException reset when this.closeReason == null -> {
                 markClosing(CloseReason.CLIENT);

@@ -29,21 +29,34 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
 
     private final Framing framing;
 
+    private final ServerSockets sockets;
+
     private final AtomicLong lastRejectLog = new AtomicLong(System.nanoTime() - REJECT_LOG_INTERVAL_NANOS);
 
-    EchoConnectionSupport(ConnectionRegistry registry, ConnectionObserver observer, Framing framing) {
+    EchoConnectionSupport(ConnectionRegistry registry, ConnectionObserver observer, Framing framing,
+            ServerSockets sockets) {
         this.registry = registry;
         this.observer = observer;
         this.framing = framing;
+        this.sockets = sockets;
     }
 
     @Override
     public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
             ApplicationEventPublisher publisher, String connectionFactoryName) {
 
+        Socket wire;
+        try {
+            // Layered here rather than in the listener's accept(), so the connection gets the plain socket too.
+            wire = this.sockets.secure(socket);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex); // Spring Integration closes the socket and accepts the next
+        }
+        AcceptedSocket accepted = socket instanceof AcceptedSocket tls ? tls : null;
         boolean admitted = this.registry.tryAdmit();
         try {
-            EchoConnection connection = new EchoConnection(socket, admitted, this.registry, this.observer,
+            EchoConnection connection = new EchoConnection(wire, accepted, admitted, this.registry, this.observer,
                     this.framing, publisher, connectionFactoryName);
             if (admitted) {
                 this.registry.register(connection);

@@ -32,31 +32,30 @@ import org.springframework.stereotype.Component;
  * {@code echo.tcp.ssl.bundle}. It also keeps hold of the listening socket, so the shutdown drain
  * can close the listener alone (new connects refused) while accepted connections finish.
  *
- * <p>TLS is layered on each accepted socket instead of coming from an {@code SSLServerSocket}: the
- * bundle's current {@code SSLContext} is read at every accept, so a bundle reloaded on certificate
- * renewal ({@code reload-on-update}) serves new connections without the listener being rebound.
- * The handshake runs on the connection's own thread at its first read, never on the accept
- * thread, and is bounded like any read by {@code echo.tcp.idle-timeout}.
+ * <p>TLS is layered on each accepted socket ({@link #secure(Socket)}) instead of coming from an
+ * {@code SSLServerSocket}: the bundle's current {@code SSLContext} is read at every accept, so a
+ * bundle reloaded on certificate renewal ({@code reload-on-update}) serves new connections without
+ * the listener being rebound. The handshake runs on the connection's own thread before its first
+ * read, never on the accept thread, and is bounded like any read by {@code echo.tcp.idle-timeout}.
  */
 @Component
 class ServerSockets {
 
     private static final Log log = LogFactory.getLog(ServerSockets.class);
 
-    private final TcpServerProperties properties;
-
     private final ObjectProvider<SslBundles> sslBundles;
 
     private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
 
+    private final Tls tls;
+
     ServerSockets(TcpServerProperties properties, ObjectProvider<SslBundles> sslBundles) {
-        this.properties = properties;
         this.sslBundles = sslBundles;
+        this.tls = properties.ssl().enabled() ? tls(properties.ssl().bundle()) : null;
     }
 
     TcpSocketFactorySupport socketFactorySupport() {
-        Tls tls = this.properties.ssl().enabled() ? tls(this.properties.ssl().bundle()) : null;
-        ServerSocketFactory listenerFactory = new ListenerFactory(tls);
+        ServerSocketFactory listenerFactory = new ListenerFactory(this.tls != null);
         return new TcpSocketFactorySupport() {
 
             @Override
@@ -99,6 +98,14 @@ class ServerSockets {
         }
     }
 
+    /**
+     * The socket a connection talks through: for TLS a server-mode {@link SSLSocket} over the
+     * accepted one (an {@link AcceptedSocket}), otherwise the accepted socket itself.
+     */
+    Socket secure(Socket accepted) throws IOException {
+        return this.tls != null ? this.tls.serverSide(accepted) : accepted;
+    }
+
     private Tls tls(String bundleName) {
         SslBundles bundles = this.sslBundles.getIfAvailable();
         if (bundles == null) {
@@ -130,15 +137,7 @@ class ServerSockets {
         SSLSocket serverSide(Socket accepted) throws IOException {
             Settings current = this.settings;
             // This overload makes a server-mode socket over an already connected one.
-            SSLSocket socket = (SSLSocket) current.factory().createSocket(accepted, null, true);
-            SslOptions options = current.options();
-            if (options.getEnabledProtocols() != null) {
-                socket.setEnabledProtocols(options.getEnabledProtocols());
-            }
-            if (options.getCiphers() != null) {
-                socket.setEnabledCipherSuites(options.getCiphers());
-            }
-            return socket;
+            return current.applyTo((SSLSocket) current.factory().createSocket(accepted, null, true));
         }
 
         private record Settings(SSLSocketFactory factory, SslOptions options) {
@@ -146,15 +145,25 @@ class ServerSockets {
             Settings(SslBundle bundle) {
                 this(bundle.createSslContext().getSocketFactory(), bundle.getOptions());
             }
+
+            SSLSocket applyTo(SSLSocket socket) {
+                if (this.options.getEnabledProtocols() != null) {
+                    socket.setEnabledProtocols(this.options.getEnabledProtocols());
+                }
+                if (this.options.getCiphers() != null) {
+                    socket.setEnabledCipherSuites(this.options.getCiphers());
+                }
+                return socket;
+            }
         }
     }
 
-    /** Listening sockets, remembered for {@link #closeListeners()}; TLS ones wrap what they accept. */
+    /** Listening sockets, remembered for {@link #closeListeners()}. */
     private final class ListenerFactory extends ServerSocketFactory {
 
-        private final Tls tls;
+        private final boolean tls;
 
-        ListenerFactory(Tls tls) {
+        ListenerFactory(boolean tls) {
             this.tls = tls;
         }
 
@@ -204,18 +213,19 @@ class ServerSockets {
         /** How long the wake-up connect and then the accept loop may take before the listener is closed anyway. */
         static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
-        private final Tls tls;
+        /** Whether TLS will be layered over what this listener accepts ({@link #secure(Socket)}). */
+        private final boolean tls;
 
         private final CountDownLatch closed = new CountDownLatch(1);
 
         /** The wake-up connection's own address and port, once a close is requested. */
         private volatile InetSocketAddress wakeUp;
 
-        Listener(Tls tls) throws IOException {
+        Listener(boolean tls) throws IOException {
             this.tls = tls;
         }
 
-        Listener(Tls tls, int port, int backlog, InetAddress address) throws IOException {
+        Listener(boolean tls, int port, int backlog, InetAddress address) throws IOException {
             super(port, backlog, address);
             this.tls = tls;
         }
@@ -260,28 +270,27 @@ class ServerSockets {
 
         @Override
         public Socket accept() throws IOException {
-            while (true) {
-                Socket accepted = super.accept();
-                if (isWakeUp(accepted)) {
-                    accepted.close();
-                    closeQuietly();
-                    // Spring Integration's accept loop ends on this, as it did when the socket was closed under it.
-                    throw new SocketException("Echo listener closed for the drain");
-                }
-                if (this.tls == null) {
-                    return accepted;
-                }
-                // Spring Integration stops accepting for good when accept() throws; one connection that
-                // cannot be wrapped is closed and the next one accepted instead.
-                try {
-                    return this.tls.serverSide(accepted);
-                }
-                catch (IOException | RuntimeException ex) {
-                    log.warn("Closing connection from " + accepted.getInetAddress().getHostAddress() + ":"
-                            + accepted.getPort() + ": TLS could not be set up: " + ex.getMessage());
-                    accepted.close();
-                }
+            Socket accepted = this.tls ? acceptForTls() : super.accept();
+            if (isWakeUp(accepted)) {
+                accepted.close();
+                closeQuietly();
+                // Spring Integration's accept loop ends on this, as it did when the socket was closed under it.
+                throw new SocketException("Echo listener closed for the drain");
             }
+            return accepted;
+        }
+
+        /** What {@link ServerSocket#accept()} does, with the socket TLS will be layered over. */
+        private Socket acceptForTls() throws IOException {
+            if (isClosed()) {
+                throw new SocketException("Socket is closed");
+            }
+            if (!isBound()) {
+                throw new SocketException("Socket is not bound yet");
+            }
+            AcceptedSocket accepted = new AcceptedSocket();
+            implAccept(accepted);
+            return accepted;
         }
 
         private boolean isWakeUp(Socket accepted) {

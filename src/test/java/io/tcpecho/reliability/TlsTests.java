@@ -3,6 +3,8 @@ package io.tcpecho.reliability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -31,12 +34,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +56,7 @@ import static org.awaitility.Awaitility.await;
  * the server's name, frames are cut at TLS record boundaries as freely as at TCP segments, and a
  * renewed certificate is served without a restart.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TlsTests {
 
     @TempDir
@@ -154,6 +162,77 @@ class TlsTests {
         before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
                 "echo.errors{reason=read}=1");
         server.assertNoLeaks(threads);
+    }
+
+    /**
+     * A client that rejects the server's certificate may reset the connection instead of sending
+     * its alert; the server is then in the middle of the handshake, waiting for the client's
+     * Finished, and reads a reset. That is a failed handshake, not a client's clean close.
+     */
+    @Test
+    void countsAResetInTheMiddleOfTheHandshakeAsAFailedHandshake(CapturedOutput output) throws Exception {
+        ObservedServer.Meters before = server.snapshot();
+        try (Socket client = plainConnect()) {
+            client.getOutputStream().write(clientHello());
+            assertThat(client.getInputStream().read()).as("first byte of the server's reply: a TLS handshake record")
+                    .isEqualTo(22);
+            client.setSoLinger(true, 0);
+        }
+        before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
+                "echo.errors{reason=read}=1");
+        assertThat(output.getOut()).contains("TLS handshake failed: java.net.SocketException: Connection reset");
+    }
+
+    /**
+     * A load balancer's TCP health check connects and leaves, with a FIN or a reset, before any TLS:
+     * a client's close, not a failed handshake that an alert on errors would page someone for.
+     */
+    @ParameterizedTest(name = "reset: {0}")
+    @ValueSource(booleans = {false, true})
+    void countsAConnectionThatLeavesBeforeSendingAnythingAsAClientClose(boolean reset, CapturedOutput output)
+            throws Exception {
+        ObservedServer.Meters before = server.snapshot();
+        try (Socket probe = plainConnect()) {
+            // accepted before it leaves, as a health check's connection is
+            await().atMost(ObservedServer.WAIT).until(() -> server.active() == 1);
+            if (reset) {
+                probe.setSoLinger(true, 0);
+            }
+        }
+        before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=client}=1");
+        assertThat(output.getOut()).doesNotContain("TLS handshake failed");
+    }
+
+    @Test
+    void countsAClientThatLeavesInTheMiddleOfItsHelloAsAFailedHandshake(CapturedOutput output) throws Exception {
+        ObservedServer.Meters before = server.snapshot();
+        try (Socket client = plainConnect()) {
+            byte[] hello = clientHello();
+            client.getOutputStream().write(hello, 0, hello.length / 2);
+        }
+        before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
+                "echo.errors{reason=read}=1");
+        assertThat(output.getOut()).contains("TLS handshake failed: javax.net.ssl.SSLHandshakeException");
+    }
+
+    private static Socket plainConnect() throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) EchoSocket.TIMEOUT.toMillis());
+        socket.setSoTimeout((int) EchoSocket.TIMEOUT.toMillis());
+        return socket;
+    }
+
+    /** The first flight of a TLS client, made by JSSE, to send from a plain socket. */
+    private static byte[] clientHello() throws Exception {
+        SSLEngine engine = TestCertificates.trusting(certificates).createSSLEngine("localhost", 0);
+        engine.setUseClientMode(true);
+        engine.beginHandshake();
+        ByteBuffer hello = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(ByteBuffer.allocate(0), hello);
+        hello.flip();
+        byte[] bytes = new byte[hello.remaining()];
+        hello.get(bytes);
+        return bytes;
     }
 
     static List<Long> seeds() {
