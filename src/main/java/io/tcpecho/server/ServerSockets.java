@@ -127,6 +127,14 @@ class ServerSockets {
         Tls(String bundleName, SslBundle bundle) {
             this.bundleName = bundleName;
             this.settings = new Settings(bundle);
+            // Options the JDK does not support would otherwise fail every connection, one by one.
+            try {
+                this.settings.applyTo((SSLSocket) this.settings.factory().createSocket());
+            }
+            catch (IOException | IllegalArgumentException ex) {
+                throw new IllegalStateException("SSL bundle '" + bundleName + "' (echo.tcp.ssl.bundle): options "
+                        + "not supported: " + ex.getMessage(), ex);
+            }
         }
 
         void update(SslBundle bundle) {

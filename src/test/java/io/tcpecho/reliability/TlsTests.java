@@ -47,6 +47,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -102,6 +103,18 @@ class TlsTests {
                 SSLSocket client = connect(TestCertificates.trusting(certificates), tls12.port())) {
             assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.2");
         }
+    }
+
+    /** Options the JDK cannot apply stop start-up, instead of failing every connection after it. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ciphers=TLS_NO_SUCH_CIPHER", "enabled-protocols=TLSv9"})
+    void failsStartupWhenTheBundleOptionsAreNotSupported(String option) {
+        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server",
+                "spring.ssl.bundle.jks.server.options." + option));
+        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
+        assertThatException().isThrownBy(() -> ObservedServer.start(properties.toArray(String[]::new)).close())
+                .withStackTraceContaining("SSL bundle 'server' (echo.tcp.ssl.bundle): options not supported")
+                .withStackTraceContaining(option.substring(option.indexOf('=') + 1));
     }
 
     @Test
