@@ -13,6 +13,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -185,7 +186,7 @@ class TlsTests {
     @Test
     void countsAResetInTheMiddleOfTheHandshakeAsAFailedHandshake(CapturedOutput output) throws Exception {
         ObservedServer.Meters before = server.snapshot();
-        try (Socket client = plainConnect()) {
+        try (Socket client = plainConnect(server.port())) {
             client.getOutputStream().write(clientHello());
             assertThat(client.getInputStream().read()).as("first byte of the server's reply: a TLS handshake record")
                     .isEqualTo(22);
@@ -205,7 +206,7 @@ class TlsTests {
     void countsAConnectionThatLeavesBeforeSendingAnythingAsAClientClose(boolean reset, CapturedOutput output)
             throws Exception {
         ObservedServer.Meters before = server.snapshot();
-        try (Socket probe = plainConnect()) {
+        try (Socket probe = plainConnect(server.port())) {
             // accepted before it leaves, as a health check's connection is
             await().atMost(ObservedServer.WAIT).until(() -> server.active() == 1);
             if (reset) {
@@ -219,7 +220,7 @@ class TlsTests {
     @Test
     void countsAClientThatLeavesInTheMiddleOfItsHelloAsAFailedHandshake(CapturedOutput output) throws Exception {
         ObservedServer.Meters before = server.snapshot();
-        try (Socket client = plainConnect()) {
+        try (Socket client = plainConnect(server.port())) {
             byte[] hello = clientHello();
             client.getOutputStream().write(hello, 0, hello.length / 2);
         }
@@ -228,9 +229,31 @@ class TlsTests {
         assertThat(output.getOut()).contains("TLS handshake failed: javax.net.ssl.SSLHandshakeException");
     }
 
-    private static Socket plainConnect() throws IOException {
+    /** A handshake that never starts, or stalls, holds its slot no longer than any silent connection. */
+    @Test
+    void idleTimeoutEndsAnUnfinishedHandshake() throws Exception {
+        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server", "echo.tcp.idle-timeout=500ms"));
+        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
+        try (ObservedServer bounded = ObservedServer.start(properties.toArray(String[]::new))) {
+            ObservedServer.Meters before = bounded.snapshot();
+            try (Socket silent = plainConnect(bounded.port()); Socket stalled = plainConnect(bounded.port())) {
+                stalled.getOutputStream().write(clientHello(), 0, 40);
+                long start = System.nanoTime();
+                for (Socket client : List.of(silent, stalled)) {
+                    byte[] received = Wire.readToEnd(client).received();
+                    // JSSE may say goodbye with alert records (user_canceled, close_notify): content type 21
+                    assertThat(received.length == 0 || received[0] == 21)
+                            .as("only TLS alerts from the server: %s", Arrays.toString(received)).isTrue();
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(400));
+            }
+            before.awaitChanges("echo.connections.opened=2", "echo.connections.closed{reason=idle}=2");
+        }
+    }
+
+    private static Socket plainConnect(int port) throws IOException {
         Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) EchoSocket.TIMEOUT.toMillis());
+        socket.connect(new InetSocketAddress("127.0.0.1", port), (int) EchoSocket.TIMEOUT.toMillis());
         socket.setSoTimeout((int) EchoSocket.TIMEOUT.toMillis());
         return socket;
     }
