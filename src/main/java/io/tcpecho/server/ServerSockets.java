@@ -128,8 +128,8 @@ class ServerSockets {
             this.bundleName = bundleName;
             this.settings = new Settings(bundle);
             // Options the JDK does not support would otherwise fail every connection, one by one.
-            try {
-                this.settings.applyTo((SSLSocket) this.settings.factory().createSocket());
+            try (SSLSocket unconnected = (SSLSocket) this.settings.factory().createSocket()) {
+                this.settings.applyTo(unconnected);
             }
             catch (IOException | IllegalArgumentException ex) {
                 throw new IllegalStateException("SSL bundle '" + bundleName + "' (echo.tcp.ssl.bundle): options "
