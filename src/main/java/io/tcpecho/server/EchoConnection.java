@@ -265,6 +265,18 @@ final class EchoConnection extends TcpNetConnection {
         }
     }
 
+    /**
+     * JSSE wraps some failures in a generic one: OpenSSL's plaintext alert when it rejects the server's
+     * certificate is "SSLProtocolException: Unexpected exception" around "Alert: unknown_ca".
+     */
+    private static String withRootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == failure ? failure.toString() : failure + " (" + root + ")";
+    }
+
     private boolean heardFromClient() {
         return this.accepted == null || this.accepted.heardFromClient();
     }
@@ -365,7 +377,7 @@ final class EchoConnection extends TcpNetConnection {
             case Exception failed when !this.handshaken -> {
                 markClosing(CloseReason.ERROR);
                 this.observer.error("read");
-                log.warn("Closing connection from " + remote() + ": TLS handshake failed: " + cause);
+                log.warn("Closing connection from " + remote() + ": TLS handshake failed: " + withRootCause(cause));
             }
             case SoftEndOfStreamException end -> markClosing(CloseReason.CLIENT);
             case FrameTooLargeException tooLarge -> {

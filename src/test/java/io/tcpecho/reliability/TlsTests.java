@@ -197,6 +197,22 @@ class TlsTests {
         assertThat(output.getOut()).contains("TLS handshake failed: java.net.SocketException: Connection reset");
     }
 
+    /** OpenSSL rejects a certificate with a plaintext alert, which JSSE wraps in "Unexpected exception". */
+    @Test
+    void namesTheAlertOfAClientThatRejectsTheCertificate(CapturedOutput output) throws Exception {
+        ObservedServer.Meters before = server.snapshot();
+        try (Socket client = plainConnect(server.port())) {
+            client.getOutputStream().write(clientHello());
+            assertThat(client.getInputStream().read()).as("first byte of the server's reply").isEqualTo(22);
+            // a fatal unknown_ca (48) alert record, unencrypted, as openssl s_client sends it
+            client.getOutputStream().write(new byte[] {21, 3, 3, 0, 2, 2, 48});
+            Wire.readToEnd(client);
+        }
+        before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
+                "echo.errors{reason=read}=1");
+        assertThat(output.getOut()).contains("TLS handshake failed: ").contains("Alert: unknown_ca");
+    }
+
     /**
      * A load balancer's TCP health check connects and leaves, with a FIN or a reset, before any TLS:
      * a client's close, not a failed handshake that an alert on errors would page someone for.
