@@ -73,7 +73,7 @@ class EchoMetrics implements ConnectionObserver {
                 .description("Server time per frame, from decoded to echo written").publishPercentileHistogram()
                 .register(registry);
         // Pre-register the usual error reasons so a dashboard sees zeros rather than no series.
-        for (String reason : new String[] {"oversize", "framing", "partial-frame", "read", "write"}) {
+        for (String reason : new String[] {"oversize", "framing", "partial-frame", "tls-handshake", "read", "write"}) {
             error(reason, 0);
         }
     }

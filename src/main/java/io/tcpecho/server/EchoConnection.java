@@ -375,8 +375,9 @@ final class EchoConnection extends TcpNetConnection {
                 }
             }
             case Exception failed when !this.handshaken -> {
+                // Its own reason: a client that rejects the certificate or speaks plain text is not network trouble.
                 markClosing(CloseReason.ERROR);
-                this.observer.error("read");
+                this.observer.error("tls-handshake");
                 log.warn("Closing connection from " + remote() + ": TLS handshake failed: " + withRootCause(cause));
             }
             case SoftEndOfStreamException end -> markClosing(CloseReason.CLIENT);

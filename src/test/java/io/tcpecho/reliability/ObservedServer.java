@@ -171,7 +171,8 @@ final class ObservedServer implements AutoCloseable {
                 {"echo.connections.closed", "quit"}, {"echo.connections.closed", "idle"},
                 {"echo.connections.closed", "oversize"}, {"echo.connections.closed", "error"},
                 {"echo.connections.closed", "shutdown"}, {"echo.errors", "oversize"}, {"echo.errors", "framing"},
-                {"echo.errors", "partial-frame"}, {"echo.errors", "read"}, {"echo.errors", "write"},
+                {"echo.errors", "partial-frame"}, {"echo.errors", "tls-handshake"}, {"echo.errors", "read"},
+                {"echo.errors", "write"},
                 {"echo.connections.rejected", null}, {"echo.connections.opened", null}, {"echo.messages", null}};
 
         Meters(MeterRegistry registry) {

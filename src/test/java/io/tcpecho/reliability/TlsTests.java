@@ -150,7 +150,7 @@ class TlsTests {
                     .isInstanceOf(CertificateException.class)
                     .withMessageContaining("No subject alternative DNS name matching localhost");
             before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
-                    "echo.errors{reason=read}=1");
+                    "echo.errors{reason=tls-handshake}=1");
         }
     }
 
@@ -161,7 +161,7 @@ class TlsTests {
         assertThatExceptionOfType(SSLHandshakeException.class)
                 .isThrownBy(() -> connect(TestCertificates.trusting(stranger), server.port()).close());
         before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
-                "echo.errors{reason=read}=1");
+                "echo.errors{reason=tls-handshake}=1");
     }
 
     @Test
@@ -174,7 +174,7 @@ class TlsTests {
             assertThat(new String(ending.received(), StandardCharsets.ISO_8859_1)).doesNotContain("hello");
         }
         before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
-                "echo.errors{reason=read}=1");
+                "echo.errors{reason=tls-handshake}=1");
         server.assertNoLeaks(threads);
     }
 
@@ -193,7 +193,7 @@ class TlsTests {
             client.setSoLinger(true, 0);
         }
         before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
-                "echo.errors{reason=read}=1");
+                "echo.errors{reason=tls-handshake}=1");
         assertThat(output.getOut()).contains("TLS handshake failed: java.net.SocketException: Connection reset");
     }
 
@@ -209,7 +209,7 @@ class TlsTests {
             Wire.readToEnd(client);
         }
         before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
-                "echo.errors{reason=read}=1");
+                "echo.errors{reason=tls-handshake}=1");
         assertThat(output.getOut()).contains("TLS handshake failed: ").contains("Alert: unknown_ca");
     }
 
@@ -241,7 +241,7 @@ class TlsTests {
             client.getOutputStream().write(hello, 0, hello.length / 2);
         }
         before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=error}=1",
-                "echo.errors{reason=read}=1");
+                "echo.errors{reason=tls-handshake}=1");
         assertThat(output.getOut()).contains("TLS handshake failed: javax.net.ssl.SSLHandshakeException");
     }
 
