@@ -56,7 +56,9 @@ import static org.awaitility.Awaitility.await;
  * TLS on the echo port from a Spring Boot SSL bundle ({@code echo.tcp.ssl.bundle}), with a key
  * store this test makes with keytool: the project's client and a plain JSSE client both verify
  * the server's name, frames are cut at TLS record boundaries as freely as at TCP segments, and a
- * renewed certificate is served without a restart.
+ * renewed certificate is served without a restart. A handshake that fails however it fails (an
+ * alert, a reset, a close, plain text) counts as {@code tls-handshake}; a connection that leaves
+ * before its first byte, as a load balancer's TCP health check does, is a client's close.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TlsTests {
