@@ -186,11 +186,7 @@ final class EchoConnection extends TcpNetConnection {
             this.observer.frameEchoed(length, length + this.framing.overhead(), System.nanoTime() - this.frameDecodedAt);
         }
         catch (Exception ex) {
-            markClosing(CloseReason.ERROR);
-            this.observer.error("write");
-            if (!(ex instanceof SocketException)) {
-                log.warn("Closing connection from " + remote() + ": echo could not be written: " + ex.getMessage());
-            }
+            writeFailed(ex);
             publishConnectionExceptionEvent(ex);
             closeConnection(true);
             throw new MessagingException(message, "Echo could not be written", ex);
@@ -201,7 +197,13 @@ final class EchoConnection extends TcpNetConnection {
     }
 
     private void beforeBlockingRead() throws IOException {
-        flushPending();
+        try {
+            flushPending();
+        }
+        catch (IOException ex) {
+            // Thrown into the read, which would take it for the peer's reset of its input.
+            throw new EchoNotWritten(ex);
+        }
         boolean betweenFrames = this.in.consumed() == this.frameStart;
         // Written before draining is read, the reverse of drain(): one of the two sees the other.
         this.idleBetweenFrames = betweenFrames;
@@ -223,6 +225,25 @@ final class EchoConnection extends TcpNetConnection {
             // where in a read it is a client's close.
             ((SSLSocket) this.socket).startHandshake();
             this.handshaken = true;
+        }
+    }
+
+    /**
+     * The echoes could not be written. A reset or a broken pipe is the client's doing: it stopped
+     * reading and reset the connection, and threw away what it had not read.
+     */
+    private void writeFailed(Throwable failure) {
+        if (this.closeReason != null) {
+            return; // closed on purpose (quit, oversize, shutdown) while a write was under way
+        }
+        this.observer.error("write");
+        if (failure instanceof SocketException) {
+            markClosing(CloseReason.CLIENT);
+            log.warn("Closing connection from " + remote() + ": Connection reset before its echoes were written");
+        }
+        else {
+            markClosing(CloseReason.ERROR);
+            log.warn("Closing connection from " + remote() + ": echo could not be written: " + failure);
         }
     }
 
@@ -360,6 +381,7 @@ final class EchoConnection extends TcpNetConnection {
                 // The drain ended the input or closed the socket: how the read ends is not the peer's
                 // error, and the close line already says "shutdown".
             }
+            case EchoNotWritten notWritten -> writeFailed(notWritten.getCause());
             case SocketTimeoutException timeout -> {
                 markClosing(CloseReason.IDLE);
                 if (log.isDebugEnabled()) {
@@ -411,5 +433,13 @@ final class EchoConnection extends TcpNetConnection {
         // Our own line above replaces Spring Integration's ERROR "Read exception" line.
         setNoReadErrorOnClose(true);
         return super.handleReadException(exception);
+    }
+
+    /** Held-back echoes that could not be flushed before a read: a write failure, not the read's. */
+    private static final class EchoNotWritten extends IOException {
+
+        EchoNotWritten(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 }

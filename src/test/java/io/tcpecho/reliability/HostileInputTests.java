@@ -1,14 +1,19 @@
 package io.tcpecho.reliability;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Counter;
 import io.tcpecho.framing.Framing;
 import io.tcpecho.support.EchoSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +83,55 @@ class HostileInputTests {
         byte[] frame = Wire.frame(Framing.CRLF, Wire.concat(Wire.everyByteValue(), Wire.invalidUtf8(),
                 Wire.ascii("lone \r and lone \n stay payload")));
         server.echoesAndCloses(BYSTANDER, frame, 1);
+    }
+
+    /**
+     * A client that stops reading, then resets while the server is blocked writing its echoes: the
+     * client ended the connection, and the echoes it threw away count as a write error.
+     */
+    @Test
+    void countsAResetWhileEchoesAreWrittenAsAClientCloseAndAWriteError(CapturedOutput output) throws Exception {
+        byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(1000, 'x'));
+        server.beside(BYSTANDER, () -> {
+            ObservedServer.Meters before = server.snapshot();
+            try (Socket client = new Socket()) {
+                client.setReceiveBufferSize(4096);
+                client.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) EchoSocket.TIMEOUT.toMillis());
+                // 64 MB, more than every socket buffer on the way holds, and nothing read: the server's
+                // echo write blocks, then it stops reading, then this writer blocks too.
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    try {
+                        OutputStream out = client.getOutputStream();
+                        for (int i = 0; i < 64 * 1024; i++) {
+                            out.write(frame);
+                        }
+                    }
+                    catch (IOException expected) {
+                        // the reset below
+                    }
+                });
+                awaitEchoesStalled();
+                client.setSoLinger(true, 0);
+                client.close();
+                assertThat(writer.join(ObservedServer.WAIT)).as("writer ended by the reset").isTrue();
+            }
+            before.awaitChangesBesides("echo.messages", "echo.connections.opened=1",
+                    "echo.connections.closed{reason=client}=1", "echo.errors{reason=write}=1");
+        });
+        await().atMost(ObservedServer.WAIT)
+                .until(() -> output.getOut().contains(": Connection reset before its echoes were written"));
+    }
+
+    /** Waits until the server's echo count has stood still for half a second. */
+    private static void awaitEchoesStalled() {
+        Counter echoed = server.meters().get("echo.messages").counter();
+        double[] last = {-1};
+        await().atMost(ObservedServer.WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            double now = echoed.count();
+            boolean still = now > 0 && now == last[0];
+            last[0] = now;
+            return still;
+        });
     }
 
     @Test
