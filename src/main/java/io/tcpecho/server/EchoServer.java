@@ -128,7 +128,7 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
         if (left > 0) {
             log.warn("Drain timeout of " + this.properties.shutdown().drainTimeout() + " reached; closing " + left
                     + " connection(s) in the middle of a frame");
-            this.registry.open().forEach(connection -> connection.close(CloseReason.SHUTDOWN));
+            this.registry.open().forEach(connection -> connection.abort(CloseReason.SHUTDOWN));
         }
         else {
             log.info("Drained " + draining + " connection(s)");

@@ -1,6 +1,7 @@
 package io.tcpecho.reliability;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,6 +28,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import io.micrometer.core.instrument.Counter;
 import io.tcpecho.client.EchoClient;
 import io.tcpecho.client.EchoClientConfiguration;
 import io.tcpecho.framing.Framing;
@@ -266,6 +268,45 @@ class TlsTests {
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(400));
             }
             before.awaitChanges("echo.connections.opened=2", "echo.connections.closed{reason=idle}=2");
+        }
+    }
+
+    /** The drain's forced close at its timeout must not wait on a write blocked by a client that does not read. */
+    @Test
+    void drainTimeoutClosesATlsConnectionThatNeverReadsItsEchoes() throws Exception {
+        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server",
+                "echo.tcp.shutdown.drain-timeout=500ms"));
+        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
+        byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(1000, 'x'));
+        ObservedServer closing = ObservedServer.start(properties.toArray(String[]::new));
+        try (SSLSocket client = connect(TestCertificates.trusting(certificates), closing.port())) {
+            client.setSoLinger(true, 0);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    OutputStream out = client.getOutputStream();
+                    for (int i = 0; i < 64 * 1024; i++) {
+                        out.write(frame);
+                    }
+                }
+                catch (IOException expected) {
+                    // the server's close
+                }
+            });
+            Counter echoed = closing.meters().get("echo.messages").counter();
+            double[] last = {-1};
+            await().atMost(ObservedServer.WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+                double now = echoed.count();
+                boolean still = now > 0 && now == last[0];
+                last[0] = now;
+                return still;
+            });
+            // on a virtual thread, so a hung close cannot keep the test JVM alive
+            CompletableFuture<Void> stopped = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                closing.close();
+                stopped.complete(null);
+            });
+            stopped.get(ObservedServer.WAIT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 
