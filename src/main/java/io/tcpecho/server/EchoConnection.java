@@ -84,10 +84,11 @@ final class EchoConnection extends TcpNetConnection {
      * @param socket what the connection reads and writes: the accepted socket, or for TLS the
      * {@link SSLSocket} layered over {@code accepted}
      * @param accepted for TLS the plain socket {@code socket} is layered over, otherwise null
+     * @param timeWrites whether {@link #closeIfEchoesUnread} can tell how long a write has been blocked
      */
     EchoConnection(Socket socket, AcceptedSocket accepted, boolean admitted, ConnectionRegistry registry,
-            ConnectionObserver observer, Framing framing, ApplicationEventPublisher publisher, String factoryName)
-            throws IOException {
+            ConnectionObserver observer, Framing framing, boolean timeWrites, ApplicationEventPublisher publisher,
+            String factoryName) throws IOException {
         super(socket, true, false, publisher, factoryName);
         this.socket = socket;
         this.accepted = accepted;
@@ -108,7 +109,7 @@ final class EchoConnection extends TcpNetConnection {
                 EchoConnection.this.idleBetweenFrames = false;
             }
         });
-        this.out = new FrameOutputStream(socket.getOutputStream());
+        this.out = new FrameOutputStream(socket.getOutputStream(), timeWrites);
     }
 
     CloseReason closeReason() {
@@ -303,8 +304,24 @@ final class EchoConnection extends TcpNetConnection {
     }
 
     /**
+     * Closes the connection if a write of its echoes has been blocked longer than {@code limitNanos}:
+     * the client stopped reading. A socket read timeout cannot see this (the thread is in a write),
+     * and the connection would hold its slot and megabytes of socket buffers for as long as the
+     * client kept it open. Closing the socket ends the blocked write.
+     */
+    void closeIfEchoesUnread(long now, long limitNanos) {
+        long since = this.out.writingSince();
+        if (since != 0 && now - since > limitNanos && this.closeReason == null) {
+            if (log.isDebugEnabled()) {
+                log.debug("Closing connection from " + remote() + ": its echoes went unread for the idle timeout");
+            }
+            abort(CloseReason.IDLE);
+        }
+    }
+
+    /**
      * Closes now, from another thread, without waiting for a write under way: at the drain's
-     * timeout. A plain socket's close ends a blocked write. Under TLS it does
+     * timeout and for unread echoes. A plain socket's close ends a blocked write. Under TLS it does
      * not: {@code SSLSocket.close()} first sends close_notify, under the lock that a write blocked on
      * a client that does not read is holding, and waits for it for good; that hung the shutdown
      * ({@code TlsTests}). So the plain socket underneath is closed first, which ends the write; the

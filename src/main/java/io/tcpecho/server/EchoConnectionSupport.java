@@ -31,14 +31,18 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
 
     private final ServerSockets sockets;
 
+    private final boolean timeWrites;
+
     private final AtomicLong lastRejectLog = new AtomicLong(System.nanoTime() - REJECT_LOG_INTERVAL_NANOS);
 
+    /** @param timeWrites whether connections time their writes, for {@link UnreadEchoes} */
     EchoConnectionSupport(ConnectionRegistry registry, ConnectionObserver observer, Framing framing,
-            ServerSockets sockets) {
+            ServerSockets sockets, boolean timeWrites) {
         this.registry = registry;
         this.observer = observer;
         this.framing = framing;
         this.sockets = sockets;
+        this.timeWrites = timeWrites;
     }
 
     @Override
@@ -57,7 +61,7 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
         boolean admitted = this.registry.tryAdmit();
         try {
             EchoConnection connection = new EchoConnection(wire, accepted, admitted, this.registry, this.observer,
-                    this.framing, publisher, connectionFactoryName);
+                    this.framing, this.timeWrites, publisher, connectionFactoryName);
             if (admitted) {
                 this.registry.register(connection);
             }

@@ -45,6 +45,9 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
 
     private final CompletableFuture<Integer> bound = new CompletableFuture<>();
 
+    /** Null without an idle timeout. */
+    private final UnreadEchoes unreadEchoes;
+
     private volatile boolean running;
 
     EchoServer(AbstractServerConnectionFactory factory, ConnectionRegistry registry, TcpServerProperties properties,
@@ -54,6 +57,8 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
         this.registry = registry;
         this.properties = properties;
         this.publisher = publisher;
+        this.unreadEchoes = properties.idleTimeout().isZero() ? null
+                : new UnreadEchoes(registry, properties.idleTimeout());
     }
 
     @Override
@@ -77,6 +82,9 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
                     + ", max-message-size " + this.properties.maxMessageSize().toBytes() + " bytes, max-connections "
                     + this.properties.maxConnections() + (this.properties.ssl().enabled() ? ", TLS" : "") + ")");
             this.running = true;
+            if (this.unreadEchoes != null) {
+                this.unreadEchoes.start();
+            }
         }
         catch (ExecutionException ex) {
             throw new IllegalStateException("echo.tcp.port " + this.properties.port() + " on "
@@ -132,6 +140,9 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
         }
         else {
             log.info("Drained " + draining + " connection(s)");
+        }
+        if (this.unreadEchoes != null) {
+            this.unreadEchoes.stop();
         }
         this.factory.stop();
     }

@@ -15,12 +15,28 @@ final class FrameOutputStream extends OutputStream {
 
     private final OutputStream socket;
 
+    /** Whether {@link #writingSince()} is kept: only with an idle timeout, which is what reads it. */
+    private final boolean timed;
+
+    /** When the socket write under way began ({@link System#nanoTime()}, never 0); 0 when none is. */
+    private volatile long writingSince;
+
     private byte[] buffer = new byte[0];
 
     private int count;
 
     FrameOutputStream(OutputStream socket) {
+        this(socket, false);
+    }
+
+    FrameOutputStream(OutputStream socket, boolean timed) {
         this.socket = socket;
+        this.timed = timed;
+    }
+
+    /** When the socket write under way began, or 0; always 0 unless timed. */
+    long writingSince() {
+        return this.writingSince;
     }
 
     int capacity() {
@@ -41,7 +57,7 @@ final class FrameOutputStream extends OutputStream {
     public void write(byte[] bytes, int offset, int length) throws IOException {
         if (length >= MAX_CAPACITY) {
             flush();
-            this.socket.write(bytes, offset, length);
+            writeToSocket(bytes, offset, length);
             return;
         }
         ensure(length);
@@ -75,7 +91,21 @@ final class FrameOutputStream extends OutputStream {
         if (this.count > 0) {
             int n = this.count;
             this.count = 0;
-            this.socket.write(this.buffer, 0, n);
+            writeToSocket(this.buffer, 0, n);
+        }
+    }
+
+    private void writeToSocket(byte[] bytes, int offset, int length) throws IOException {
+        if (!this.timed) {
+            this.socket.write(bytes, offset, length);
+            return;
+        }
+        this.writingSince = System.nanoTime() | 1;
+        try {
+            this.socket.write(bytes, offset, length);
+        }
+        finally {
+            this.writingSince = 0;
         }
     }
 }

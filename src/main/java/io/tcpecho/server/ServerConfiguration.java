@@ -38,7 +38,8 @@ class ServerConfiguration {
         factory.setDeserializer(framing.decoder(maxMessageSize));
         factory.setSerializer(framing.encoder(maxMessageSize));
         factory.setTcpNetConnectionSupport(new EchoConnectionSupport(registry,
-                observer.getIfAvailable(() -> ConnectionObserver.NONE), framing, sockets));
+                observer.getIfAvailable(() -> ConnectionObserver.NONE), framing, sockets,
+                !properties.idleTimeout().isZero()));
         factory.setTcpSocketFactorySupport(sockets.socketFactorySupport());
         // One virtual thread per connection: blocking reads stay simple and a parked
         // connection costs a few KB of heap, where the default pool's platform threads cost

@@ -22,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param framing how the byte stream is cut into frames
  * @param maxMessageSize largest frame accepted; a longer one closes its connection
  * @param maxConnections connections served at once; one more is closed on accept
- * @param idleTimeout a connection silent this long is closed; zero switches it off
+ * @param idleTimeout a connection silent this long, or whose echoes go unread this long, is closed; zero
+ * switches it off
  * @param quitCommand a frame equal to this closes its connection unechoed; empty switches it off
  * @param tcpNoDelay TCP_NODELAY on accepted sockets
  * @param keepAlive SO_KEEPALIVE on accepted sockets

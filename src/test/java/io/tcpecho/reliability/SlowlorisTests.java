@@ -1,8 +1,13 @@
 package io.tcpecho.reliability;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.tcpecho.framing.Framing;
 import io.tcpecho.support.EchoSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +45,40 @@ class SlowlorisTests {
     @Test
     void closesAConnectionStalledInTheMiddleOfAFrame() throws Exception {
         assertClosedAsIdle("complete\r\nand then half a fr".getBytes(StandardCharsets.US_ASCII), 1);
+    }
+
+    /**
+     * The reverse: a client that sends and never reads. The server's echo write blocks, where no
+     * read timeout can see it, and would hold the slot and the socket buffers for as long as the
+     * client kept the connection open.
+     */
+    @Test
+    void closesAConnectionThatNeverReadsItsEchoes() throws Exception {
+        ObservedServer.ThreadCount threads = server.threads();
+        ObservedServer.Meters before = server.snapshot();
+        byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(1000, 'x'));
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);
+            client.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) EchoSocket.TIMEOUT.toMillis());
+            long start = System.nanoTime();
+            // 64 MB and nothing read: more than the socket buffers between the two hold
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    OutputStream out = client.getOutputStream();
+                    for (int i = 0; i < 64 * 1024; i++) {
+                        out.write(frame);
+                    }
+                }
+                catch (IOException expected) {
+                    // the server's close
+                }
+            });
+            assertThat(writer.join(IDLE.plusSeconds(10))).as("writer stopped by the server's close").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(IDLE);
+        }
+        before.awaitChangesBesides("echo.messages", "echo.connections.opened=1",
+                "echo.connections.closed{reason=idle}=1");
+        server.assertNoLeaks(threads);
     }
 
     private static void assertClosedAsIdle(byte[] sent, int frames) throws Exception {

@@ -271,6 +271,35 @@ class TlsTests {
         }
     }
 
+    /** A TLS client that sends and never reads is closed like a plain one: JSSE's close must not wait on the blocked write. */
+    @Test
+    void idleTimeoutEndsATlsConnectionThatNeverReadsItsEchoes() throws Exception {
+        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server", "echo.tcp.idle-timeout=500ms"));
+        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
+        byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(1000, 'x'));
+        try (ObservedServer bounded = ObservedServer.start(properties.toArray(String[]::new))) {
+            ObservedServer.Meters before = bounded.snapshot();
+            try (SSLSocket client = connect(TestCertificates.trusting(certificates), bounded.port())) {
+                // JSSE's close waits for the writer's lock unless SO_LINGER bounds the wait
+                client.setSoLinger(true, 0);
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    try {
+                        OutputStream out = client.getOutputStream();
+                        for (int i = 0; i < 64 * 1024; i++) {
+                            out.write(frame);
+                        }
+                    }
+                    catch (IOException expected) {
+                        // the server's close
+                    }
+                });
+                assertThat(writer.join(Duration.ofSeconds(10))).as("writer stopped by the server's close").isTrue();
+            }
+            before.awaitChangesBesides("echo.messages", "echo.connections.opened=1",
+                    "echo.connections.closed{reason=idle}=1");
+        }
+    }
+
     /** The drain's forced close at its timeout must not wait on a write blocked by a client that does not read. */
     @Test
     void drainTimeoutClosesATlsConnectionThatNeverReadsItsEchoes() throws Exception {

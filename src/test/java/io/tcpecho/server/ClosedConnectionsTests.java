@@ -107,6 +107,7 @@ class ClosedConnectionsTests {
         assertThat(registry.tryAdmit()).isTrue();
         ApplicationEventPublisher events = event -> {
         };
-        return new EchoConnection(socket, null, true, registry, ConnectionObserver.NONE, Framing.CRLF, events, "test");
+        return new EchoConnection(socket, null, true, registry, ConnectionObserver.NONE, Framing.CRLF, false, events,
+                "test");
     }
 }

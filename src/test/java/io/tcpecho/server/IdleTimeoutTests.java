@@ -1,7 +1,13 @@
 package io.tcpecho.server;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.tcpecho.support.EchoSocket;
 import io.tcpecho.support.SharedServer;
@@ -37,6 +43,27 @@ class IdleTimeoutTests {
             await("echoes for 900 ms").during(IDLE_TIMEOUT.multipliedBy(3)).atMost(Duration.ofSeconds(5))
                     .pollInterval(Duration.ofMillis(100)).until(() -> echoes(busy, "ping\r\n"));
             assertThat(echoes(busy, "still-open\r\n")).isTrue();
+        }
+    }
+
+    /** Echoes written as fast as the client reads them are never blocked for a whole timeout. */
+    @Test
+    void keepsConnectionThatReadsItsEchoesOpenWhileTheyQueue() throws Exception {
+        byte[] frame = "y".repeat(1000).concat("\r\n").getBytes(StandardCharsets.US_ASCII);
+        int frames = 8 * 1024;
+        try (EchoSocket client = EchoSocket.connect(server.tcpPort());
+                ExecutorService sender = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> sent = sender.submit(() -> {
+                OutputStream out = client.socket().getOutputStream();
+                for (int i = 0; i < frames; i++) {
+                    out.write(frame);
+                }
+                return null;
+            });
+            byte[] echoed = client.socket().getInputStream().readNBytes(frames * frame.length);
+            assertThat(echoed).hasSize(frames * frame.length);
+            sent.get(5, TimeUnit.SECONDS);
+            assertThat(echoes(client, "still-open\r\n")).isTrue();
         }
     }
 
