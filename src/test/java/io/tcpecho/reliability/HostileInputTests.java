@@ -1,19 +1,16 @@
 package io.tcpecho.reliability;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.micrometer.core.instrument.Counter;
 import io.tcpecho.framing.Framing;
 import io.tcpecho.support.EchoSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -99,18 +96,8 @@ class HostileInputTests {
                 client.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) EchoSocket.TIMEOUT.toMillis());
                 // 64 MB, more than every socket buffer on the way holds, and nothing read: the server's
                 // echo write blocks, then it stops reading, then this writer blocks too.
-                Thread writer = Thread.ofVirtual().start(() -> {
-                    try {
-                        OutputStream out = client.getOutputStream();
-                        for (int i = 0; i < 64 * 1024; i++) {
-                            out.write(frame);
-                        }
-                    }
-                    catch (IOException expected) {
-                        // the reset below
-                    }
-                });
-                awaitEchoesStalled();
+                Thread writer = Wire.floodWithoutReading(client, frame);
+                server.awaitEchoesStalled();
                 client.setSoLinger(true, 0);
                 client.close();
                 assertThat(writer.join(ObservedServer.WAIT)).as("writer ended by the reset").isTrue();
@@ -120,18 +107,6 @@ class HostileInputTests {
         });
         await().atMost(ObservedServer.WAIT)
                 .until(() -> output.getOut().contains(": Connection reset before its echoes were written"));
-    }
-
-    /** Waits until the server's echo count has stood still for half a second. */
-    private static void awaitEchoesStalled() {
-        Counter echoed = server.meters().get("echo.messages").counter();
-        double[] last = {-1};
-        await().atMost(ObservedServer.WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
-            double now = echoed.count();
-            boolean still = now > 0 && now == last[0];
-            last[0] = now;
-            return still;
-        });
     }
 
     @Test

@@ -97,6 +97,18 @@ final class ObservedServer implements AutoCloseable {
      * write buffers, and a connection whose virtual thread still runs stays reachable from it), and
      * no more platform threads than before.
      */
+    /** Waits until the echo count has stood still for half a second: a writer is blocked. */
+    void awaitEchoesStalled() {
+        Counter echoed = this.meters.get("echo.messages").counter();
+        double[] last = {-1};
+        await("echoes stalled").atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            double now = echoed.count();
+            boolean still = now > 0 && now == last[0];
+            last[0] = now;
+            return still;
+        });
+    }
+
     void assertNoLeaks(ThreadCount before) {
         await("connections released").atMost(WAIT).untilAsserted(() -> {
             assertThat(active()).as("echo.connections.active").isZero();

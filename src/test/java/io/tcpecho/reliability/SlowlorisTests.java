@@ -1,7 +1,5 @@
 package io.tcpecho.reliability;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -62,17 +60,7 @@ class SlowlorisTests {
             client.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) EchoSocket.TIMEOUT.toMillis());
             long start = System.nanoTime();
             // 64 MB and nothing read: more than the socket buffers between the two hold
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    OutputStream out = client.getOutputStream();
-                    for (int i = 0; i < 64 * 1024; i++) {
-                        out.write(frame);
-                    }
-                }
-                catch (IOException expected) {
-                    // the server's close
-                }
-            });
+            Thread writer = Wire.floodWithoutReading(client, frame);
             assertThat(writer.join(IDLE.plusSeconds(10))).as("writer stopped by the server's close").isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(IDLE);
         }

@@ -1,7 +1,6 @@
 package io.tcpecho.reliability;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -28,7 +27,6 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import io.micrometer.core.instrument.Counter;
 import io.tcpecho.client.EchoClient;
 import io.tcpecho.client.EchoClientConfiguration;
 import io.tcpecho.framing.Framing;
@@ -282,17 +280,7 @@ class TlsTests {
             try (SSLSocket client = connect(TestCertificates.trusting(certificates), bounded.port())) {
                 // JSSE's close waits for the writer's lock unless SO_LINGER bounds the wait
                 client.setSoLinger(true, 0);
-                Thread writer = Thread.ofVirtual().start(() -> {
-                    try {
-                        OutputStream out = client.getOutputStream();
-                        for (int i = 0; i < 64 * 1024; i++) {
-                            out.write(frame);
-                        }
-                    }
-                    catch (IOException expected) {
-                        // the server's close
-                    }
-                });
+                Thread writer = Wire.floodWithoutReading(client, frame);
                 assertThat(writer.join(Duration.ofSeconds(10))).as("writer stopped by the server's close").isTrue();
             }
             before.awaitChangesBesides("echo.messages", "echo.connections.opened=1",
@@ -310,25 +298,8 @@ class TlsTests {
         ObservedServer closing = ObservedServer.start(properties.toArray(String[]::new));
         try (SSLSocket client = connect(TestCertificates.trusting(certificates), closing.port())) {
             client.setSoLinger(true, 0);
-            Thread.ofVirtual().start(() -> {
-                try {
-                    OutputStream out = client.getOutputStream();
-                    for (int i = 0; i < 64 * 1024; i++) {
-                        out.write(frame);
-                    }
-                }
-                catch (IOException expected) {
-                    // the server's close
-                }
-            });
-            Counter echoed = closing.meters().get("echo.messages").counter();
-            double[] last = {-1};
-            await().atMost(ObservedServer.WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
-                double now = echoed.count();
-                boolean still = now > 0 && now == last[0];
-                last[0] = now;
-                return still;
-            });
+            Wire.floodWithoutReading(client, frame);
+            closing.awaitEchoesStalled();
             // on a virtual thread, so a hung close cannot keep the test JVM alive
             CompletableFuture<Void> stopped = new CompletableFuture<>();
             Thread.ofVirtual().start(() -> {

@@ -3,6 +3,7 @@ package io.tcpecho.reliability;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -75,6 +76,25 @@ final class Wire {
 
     /** What a peer got before the server ended the connection, and how it ended. */
     record Ending(byte[] received, boolean reset) {
+    }
+
+    /**
+     * Writes 64 MB of {@code frame} on a virtual thread and reads nothing: more than the socket
+     * buffers between client and server hold (loopback sizes them to a few MB), so the server's
+     * echo write blocks, then its reads, then this writer. The thread ends when the connection does.
+     */
+    static Thread floodWithoutReading(Socket socket, byte[] frame) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                OutputStream out = socket.getOutputStream();
+                for (int written = 0; written < 64 << 20; written += frame.length) {
+                    out.write(frame);
+                }
+            }
+            catch (IOException expected) {
+                // the connection ended
+            }
+        });
     }
 
     /**
