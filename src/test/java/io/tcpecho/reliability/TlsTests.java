@@ -73,9 +73,8 @@ class TlsTests {
     @BeforeAll
     static void start() throws Exception {
         certificates = TestCertificates.create(keys.resolve("first"), "tcp-echo test");
-        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server"));
-        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
-        server = ObservedServer.start(properties.toArray(String[]::new));
+        String[] properties = tlsServer(certificates);
+        server = ObservedServer.start(properties);
     }
 
     @AfterAll
@@ -99,10 +98,8 @@ class TlsTests {
 
     @Test
     void appliesTheBundleProtocolOptions() throws Exception {
-        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server",
-                "spring.ssl.bundle.jks.server.options.enabled-protocols=TLSv1.2"));
-        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
-        try (ObservedServer tls12 = ObservedServer.start(properties.toArray(String[]::new));
+        String[] properties = tlsServer(certificates, "spring.ssl.bundle.jks.server.options.enabled-protocols=TLSv1.2");
+        try (ObservedServer tls12 = ObservedServer.start(properties);
                 SSLSocket client = connect(TestCertificates.trusting(certificates), tls12.port())) {
             assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.2");
         }
@@ -112,10 +109,8 @@ class TlsTests {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ciphers=TLS_NO_SUCH_CIPHER", "enabled-protocols=TLSv9"})
     void failsStartupWhenTheBundleOptionsAreNotSupported(String option) {
-        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server",
-                "spring.ssl.bundle.jks.server.options." + option));
-        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
-        assertThatException().isThrownBy(() -> ObservedServer.start(properties.toArray(String[]::new)).close())
+        String[] properties = tlsServer(certificates, "spring.ssl.bundle.jks.server.options." + option);
+        assertThatException().isThrownBy(() -> ObservedServer.start(properties).close())
                 .withStackTraceContaining("SSL bundle 'server' (echo.tcp.ssl.bundle): options not supported")
                 .withStackTraceContaining(option.substring(option.indexOf('=') + 1));
     }
@@ -136,9 +131,8 @@ class TlsTests {
     void projectClientRefusesACertificateIssuedForAnotherHostAndSaysWhy() throws Exception {
         TestCertificates elsewhere = TestCertificates.create(keys.resolve("elsewhere"), "elsewhere",
                 "dns:elsewhere.example");
-        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server"));
-        properties.addAll(List.of(elsewhere.jksKeyStoreBundle("server")));
-        try (ObservedServer misnamed = ObservedServer.start(properties.toArray(String[]::new));
+        String[] properties = tlsServer(elsewhere);
+        try (ObservedServer misnamed = ObservedServer.start(properties);
                 ConfigurableApplicationContext client = new SpringApplicationBuilder(EchoClientConfiguration.class)
                         .web(WebApplicationType.NONE)
                         .run("--spring.main.banner-mode=off", "--echo.client.host=localhost",
@@ -250,9 +244,8 @@ class TlsTests {
     /** A handshake that never starts, or stalls, holds its slot no longer than any silent connection. */
     @Test
     void idleTimeoutEndsAnUnfinishedHandshake() throws Exception {
-        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server", "echo.tcp.idle-timeout=500ms"));
-        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
-        try (ObservedServer bounded = ObservedServer.start(properties.toArray(String[]::new))) {
+        String[] properties = tlsServer(certificates, "echo.tcp.idle-timeout=500ms");
+        try (ObservedServer bounded = ObservedServer.start(properties)) {
             ObservedServer.Meters before = bounded.snapshot();
             try (Socket silent = plainConnect(bounded.port()); Socket stalled = plainConnect(bounded.port())) {
                 stalled.getOutputStream().write(clientHello(), 0, 40);
@@ -272,10 +265,9 @@ class TlsTests {
     /** A TLS client that sends and never reads is closed like a plain one: JSSE's close must not wait on the blocked write. */
     @Test
     void idleTimeoutEndsATlsConnectionThatNeverReadsItsEchoes() throws Exception {
-        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server", "echo.tcp.idle-timeout=500ms"));
-        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
+        String[] properties = tlsServer(certificates, "echo.tcp.idle-timeout=500ms");
         byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(1000, 'x'));
-        try (ObservedServer bounded = ObservedServer.start(properties.toArray(String[]::new))) {
+        try (ObservedServer bounded = ObservedServer.start(properties)) {
             ObservedServer.Meters before = bounded.snapshot();
             try (SSLSocket client = connect(TestCertificates.trusting(certificates), bounded.port())) {
                 // JSSE's close waits for the writer's lock unless SO_LINGER bounds the wait
@@ -291,11 +283,9 @@ class TlsTests {
     /** The drain's forced close at its timeout must not wait on a write blocked by a client that does not read. */
     @Test
     void drainTimeoutClosesATlsConnectionThatNeverReadsItsEchoes() throws Exception {
-        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server",
-                "echo.tcp.shutdown.drain-timeout=500ms"));
-        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
+        String[] properties = tlsServer(certificates, "echo.tcp.shutdown.drain-timeout=500ms");
         byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(1000, 'x'));
-        ObservedServer closing = ObservedServer.start(properties.toArray(String[]::new));
+        ObservedServer closing = ObservedServer.start(properties);
         try (SSLSocket client = connect(TestCertificates.trusting(certificates), closing.port())) {
             client.setSoLinger(true, 0);
             Wire.floodWithoutReading(client, frame);
@@ -308,6 +298,14 @@ class TlsTests {
             });
             stopped.get(ObservedServer.WAIT.toSeconds(), TimeUnit.SECONDS);
         }
+    }
+
+    /** Properties of a TLS server with the key store of {@code keys} as bundle "server", and {@code more}. */
+    private static String[] tlsServer(TestCertificates keys, String... more) {
+        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server"));
+        properties.addAll(List.of(keys.jksKeyStoreBundle("server")));
+        properties.addAll(List.of(more));
+        return properties.toArray(String[]::new);
     }
 
     private static Socket plainConnect(int port) throws IOException {
@@ -358,9 +356,8 @@ class TlsTests {
 
     @Test
     void drainsTlsConnectionsOnShutdown() throws Exception {
-        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server"));
-        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
-        ObservedServer closing = ObservedServer.start(properties.toArray(String[]::new));
+        String[] properties = tlsServer(certificates);
+        ObservedServer closing = ObservedServer.start(properties);
         SSLContext trust = TestCertificates.trusting(certificates);
         ObservedServer.Meters before = closing.snapshot();
         try (SSLSocket idle = connect(trust, closing.port()); SSLSocket midFrame = connect(trust, closing.port())) {
@@ -434,9 +431,8 @@ class TlsTests {
      */
     @RepeatedTest(5)
     void echoesEveryFrameItReadWhileDrainingBusyTlsConnections() throws Exception {
-        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server"));
-        properties.addAll(List.of(certificates.jksKeyStoreBundle("server")));
-        ObservedServer closing = ObservedServer.start(properties.toArray(String[]::new));
+        String[] properties = tlsServer(certificates);
+        ObservedServer closing = ObservedServer.start(properties);
         SSLContext trust = TestCertificates.trusting(certificates);
         BusyDrain.drainWhileBusy(closing, 50, () -> connect(trust, closing.port()));
     }
