@@ -21,6 +21,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.serializer.Serializer;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
@@ -292,10 +293,7 @@ final class EchoConnection extends TcpNetConnection {
      * certificate is "SSLProtocolException: Unexpected exception" around "Alert: unknown_ca".
      */
     private static String withRootCause(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(failure);
         return root == failure ? failure.toString() : failure + " (" + root + ")";
     }
 
