@@ -280,6 +280,29 @@ class TlsTests {
         }
     }
 
+    /**
+     * A client that stops reading, then resets while the server is blocked writing its echoes: over
+     * TLS as in plain text, the client ended the connection, and the echoes it threw away count as
+     * a write error. (JSSE passes the reset from its record write through as a {@code SocketException},
+     * which is what tells a client's reset from other write failures.)
+     */
+    @Test
+    void countsAResetWhileEchoesAreWrittenAsAClientCloseAndAWriteError(CapturedOutput output) throws Exception {
+        byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(1000, 'x'));
+        ObservedServer.Meters before = server.snapshot();
+        try (SSLSocket client = connect(TestCertificates.trusting(certificates), server.port())) {
+            Thread writer = Wire.floodWithoutReading(client, frame);
+            server.awaitEchoesStalled();
+            client.setSoLinger(true, 0);
+            client.close();
+            assertThat(writer.join(ObservedServer.WAIT)).as("writer ended by the reset").isTrue();
+        }
+        before.awaitChangesBesides("echo.messages", "echo.connections.opened=1",
+                "echo.connections.closed{reason=client}=1", "echo.errors{reason=write}=1");
+        await().atMost(ObservedServer.WAIT)
+                .until(() -> output.getOut().contains(": Connection reset before its echoes were written"));
+    }
+
     /** The drain's forced close at its timeout must not wait on a write blocked by a client that does not read. */
     @Test
     void drainTimeoutClosesATlsConnectionThatNeverReadsItsEchoes() throws Exception {
