@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# What a flood of bad connections, each logged as one WARN, costs the other connections. A bystander
+# (echoload pingpong, 10 connections x 64 B) runs beside nothing, beside paced clean connect-echo-close
+# cycles, and beside as many connections that each send half a frame and close (one
+# "Connection closed in the middle of a frame" WARN each). The jar's output goes through a pipe, as a
+# container runtime reads it. Usage: src/bench/log-flood.sh [connects per second] [rounds]
+# (run src/bench/perf.sh first: it builds echoload into /tmp/echo-compare). Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+per_second=${1:-5000}
+rounds=${2:-3}
+work=${WORK:-/tmp/echo-compare}
+jdk=${JDK:-$(for d in /usr/lib/jvm/*; do "$d/bin/java" -version 2>&1 | grep -q 'version "2[5-9]' && { echo "$d"; break; }; done)}
+[ -x "$work/echoload" ] || { echo "run src/bench/perf.sh first" >&2; exit 2; }
+[ -f target/tcp-echo.jar ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
+cc -O2 -pthread -o "$work/flood" src/bench/flood.c
+port=7324
+log="$work/log-flood.log"
+wait_port() { for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
+
+"$jdk/bin/java" -Xmx256m -jar target/tcp-echo.jar --echo.tcp.port=$port --management.server.port=0 \
+  --server.port=0 2>&1 | cat > "$log" &
+wait_port $port || { echo "the jar did not start" >&2; exit 1; }
+jar=$(pgrep -f -- "--echo.tcp.port=$port" | head -1)
+trap 'kill "$jar" 2>/dev/null || true' EXIT
+"$work/echoload" -p $port -c 10 -s 64 -d 3 -w 1 > /dev/null # JIT warm-up for every path
+"$work/flood" $port 2 2 clean "$per_second" > /dev/null
+"$work/flood" $port 2 2 partial "$per_second" > /dev/null
+
+echo "bystander pingpong, 10 connections; flood of $per_second connects/s"
+for round in $(seq 1 "$rounds"); do
+  for flood in none clean partial; do
+    lines=$(wc -l < "$log")
+    [ $flood = none ] || { "$work/flood" $port 6 2 $flood "$per_second" > "$work/flood.out" & flood_pid=$!; }
+    sleep 0.5
+    out=$("$work/echoload" -p $port -c 10 -s 64 -d 5 -w 0 | head -1)
+    [ $flood = none ] || wait "$flood_pid"
+    echo "round $round  beside $flood: $(grep -oE 'msgs_per_s=[0-9]+|p99_us=[0-9]+' <<<"$out" | tr '\n' ' ')" \
+      "$( [ $flood = none ] || cat "$work/flood.out")  log lines: $(( $(wc -l < "$log") - lines ))"
+  done
+done
