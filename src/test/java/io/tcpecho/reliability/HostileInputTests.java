@@ -94,13 +94,7 @@ class HostileInputTests {
             try (Socket client = new Socket()) {
                 client.setReceiveBufferSize(4096);
                 client.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) EchoSocket.TIMEOUT.toMillis());
-                // 64 MB, more than every socket buffer on the way holds, and nothing read: the server's
-                // echo write blocks, then it stops reading, then this writer blocks too.
-                Thread writer = Wire.floodWithoutReading(client, frame);
-                server.awaitEchoesStalled();
-                client.setSoLinger(true, 0);
-                client.close();
-                assertThat(writer.join(ObservedServer.WAIT)).as("writer ended by the reset").isTrue();
+                server.resetWhileEchoesAreWritten(client, frame);
             }
             before.awaitChangesBesides("echo.messages", "echo.connections.opened=1",
                     "echo.connections.closed{reason=client}=1", "echo.errors{reason=write}=1");

@@ -2,6 +2,7 @@ package io.tcpecho.reliability;
 
 import java.io.IOException;
 import java.lang.ref.WeakReference;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +98,21 @@ final class ObservedServer implements AutoCloseable {
      * write buffers, and a connection whose virtual thread still runs stays reachable from it), and
      * no more platform threads than before.
      */
+    /**
+     * Floods {@code client} with {@code frame} and reads nothing until the server's echo writes
+     * block, then resets it: a client that throws away the echoes it was sent. Returns once the
+     * flood's writer has ended.
+     */
+    void resetWhileEchoesAreWritten(Socket client, byte[] frame) throws IOException, InterruptedException {
+        // 64 MB, more than every socket buffer on the way holds, and nothing read: the server's
+        // echo write blocks, then it stops reading, then the writer blocks too.
+        Thread writer = Wire.floodWithoutReading(client, frame);
+        awaitEchoesStalled();
+        client.setSoLinger(true, 0);
+        client.close();
+        assertThat(writer.join(WAIT)).as("writer ended by the reset").isTrue();
+    }
+
     /** Waits until the echo count has stood still for half a second: a writer is blocked. */
     void awaitEchoesStalled() {
         Counter echoed = this.meters.get("echo.messages").counter();

@@ -291,11 +291,7 @@ class TlsTests {
         byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(1000, 'x'));
         ObservedServer.Meters before = server.snapshot();
         try (SSLSocket client = connect(TestCertificates.trusting(certificates), server.port())) {
-            Thread writer = Wire.floodWithoutReading(client, frame);
-            server.awaitEchoesStalled();
-            client.setSoLinger(true, 0);
-            client.close();
-            assertThat(writer.join(ObservedServer.WAIT)).as("writer ended by the reset").isTrue();
+            server.resetWhileEchoesAreWritten(client, frame);
         }
         before.awaitChangesBesides("echo.messages", "echo.connections.opened=1",
                 "echo.connections.closed{reason=client}=1", "echo.errors{reason=write}=1");
