@@ -191,7 +191,12 @@ final class EchoConnection extends TcpNetConnection {
             writeFailed(ex);
             publishConnectionExceptionEvent(ex);
             closeConnection(true);
-            throw new MessagingException(message, "Echo could not be written", ex);
+            if (!(ex instanceof IOException)) {
+                throw new MessagingException(message, "Echo could not be written", ex);
+            }
+            // Not rethrown: the only caller, TcpInboundGateway, would log it again at ERROR with a stack
+            // trace ("Failed to send reply") for what writeFailed already counted and logged, or, when
+            // the connection was closed on purpose (quit, oversize, a drain), left out of the log.
         }
         finally {
             this.writeLock.unlock();
