@@ -3,7 +3,7 @@
 # connections over, side by side: Netty (native epoll, NettyBestEcho) with its default of two event
 # loops per CPU, with one per CPU and with one; this jar as shipped (one virtual-thread carrier per
 # CPU) and with one carrier. On a machine whose cores the load generator shares, the rate follows the
-# thread count more than the server (README "Performance").
+# thread count more than the server (src/bench/README.md, "Where the time goes").
 # Usage: src/bench/threads.sh [framing] [rounds]   (run src/bench/perf.sh first: it builds echoload and
 # fetches Netty into /tmp/echo-compare). Loopback only.
 set -euo pipefail

@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
  * Finds a byte in a buffer eight bytes at a time. The terminator search is the decoders' only
  * loop over every byte of every frame; C2 does not vectorize a search that stops at the first
  * match, and testing one byte per iteration was the largest cost of the line decoders in a bulk
- * profile (README "Performance"). This is the classic SWAR zero-byte test on a long read from
+ * profile ({@code src/bench/README.md}). This is the classic SWAR zero-byte test on a long read from
  * the array.
  */
 final class ByteScan {

@@ -124,7 +124,7 @@ final class EchoConnection extends TcpNetConnection {
      * {@link FrameReply} as the reply channel, where the flow leaves the echo for the gateway
      * ({@link EchoInboundGateway}). Spring Integration's mapper also adds the peer's host name,
      * address and port and the local address; nothing in the echo flow reads them, and every
-     * header is copied into each frame's message, so they are left out (README "Performance").
+     * header is copied into each frame's message, so they are left out ({@code src/bench/README.md}).
      * The peer's address is in the DEBUG open and close lines.
      */
     Map<String, Object> messageHeaders() {
@@ -224,7 +224,7 @@ final class EchoConnection extends TcpNetConnection {
         // work a little longer, so when the client's next frame arrives the poller finds a carrier
         // awake instead of parked and saves a futex wake, which is costly on a VM. Same-run A/B,
         // crlf, five rounds: latency1 p50 24-49 us instead of 52-71 us (Netty 51-55), pingpong and
-        // bulk the same or slightly up (README "Performance"). Each read batch costs one yield.
+        // bulk the same or slightly up (src/bench/README.md). Each read batch costs one yield.
         Thread.yield();
         if (!this.handshaken) {
             // Started here rather than by JSSE inside the first read, so a failure is known to be the

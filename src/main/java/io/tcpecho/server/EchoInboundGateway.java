@@ -16,7 +16,7 @@ import org.springframework.messaging.MessageDeliveryException;
  * copied with a temporary reply channel, and the reply copied again to restore the original
  * headers. Each is two copies of the header map, a new id and a clock read, for a reply that
  * arrives on the same thread before the send returns. In a profile of the bulk benchmark those
- * copies took a quarter of the connection threads' time (README "Performance"). Each frame's
+ * copies took a quarter of the connection threads' time ({@code src/bench/README.md}). Each frame's
  * message already carries its connection's {@link FrameReply} as its reply channel
  * ({@link EchoConnection#messageHeaders()}), so here the frame goes to the flow as it is, and the
  * reply is taken from there. Everything else is the gateway's own: the connection lookup for the reply, the

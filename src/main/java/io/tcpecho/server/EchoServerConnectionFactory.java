@@ -13,7 +13,7 @@ import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionF
  * connect-echo-close cycles ran at 0.25x to 0.32x of Netty's rate (Netty did not slow down) and their
  * p50 rose tenfold; opening the 10,000 raised peak RSS by about 50 MB. Here a connection leaves the
  * factory's map when it closes, so an accept costs the same at any connection count
- * ({@code src/bench/held-churn.sh}, README "Performance").
+ * ({@code src/bench/held-churn.sh}, {@code src/bench/README.md}).
  */
 class EchoServerConnectionFactory extends TcpNetServerConnectionFactory {
 

@@ -12,7 +12,7 @@ package io.tcpecho.server;
  * through the master more often.
  *
  * <p>On two CPUs shared with a load generator, ping-pong over 50 connections measured (servers side
- * by side, three framings; {@code src/bench/pingpong-tail.sh}, README "Performance"):
+ * by side, three framings; {@code src/bench/pingpong-tail.sh}, {@code src/bench/README.md}):
  * <ul>
  * <li>MasterPoller wake-ups per 1,000 echoes: 61 with two sub-pollers, 41 with one;</li>
  * <li>p99 latency: 3.3–4.1 ms with two, 1.1–1.7 ms with one (Netty's: 0.9–1.9 ms); p50 rose from

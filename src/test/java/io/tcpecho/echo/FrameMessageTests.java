@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the echo flow's first channel receives for each frame: the frame's bytes, and only the
- * headers the flow uses (README "Performance": every header is copied into every frame's message),
+ * headers the flow uses (src/bench/README.md: every header is copied into every frame's message),
  * with the connection's own reply channel, so the inbound gateway hands the frame over uncopied.
  */
 class FrameMessageTests {
