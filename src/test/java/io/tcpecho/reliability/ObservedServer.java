@@ -93,12 +93,6 @@ final class ObservedServer implements AutoCloseable {
     }
 
     /**
-     * Waits until nothing of the test's connections is left: no active connection in the registry
-     * nor in Spring Integration's factory, every connection object collected (it holds the read and
-     * write buffers, and a connection whose virtual thread still runs stays reachable from it), and
-     * no more platform threads than before.
-     */
-    /**
      * Floods {@code client} with {@code frame} and reads nothing until the server's echo writes
      * block, then resets it: a client that throws away the echoes it was sent. Returns once the
      * flood's writer has ended.
@@ -125,6 +119,12 @@ final class ObservedServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits until nothing of the test's connections is left: no active connection in the registry
+     * nor in Spring Integration's factory, every connection object collected (it holds the read and
+     * write buffers, and a connection whose virtual thread still runs stays reachable from it), and
+     * no more platform threads than before.
+     */
     void assertNoLeaks(ThreadCount before) {
         await("connections released").atMost(WAIT).untilAsserted(() -> {
             assertThat(active()).as("echo.connections.active").isZero();
