@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tcpecho.support.EchoSocket;
 import io.tcpecho.support.RunningServer;
 
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.context.ApplicationListener;
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionOpenEvent;
@@ -105,6 +106,17 @@ final class ObservedServer implements AutoCloseable {
         client.setSoLinger(true, 0);
         client.close();
         assertThat(writer.join(WAIT)).as("writer ended by the reset").isTrue();
+    }
+
+    /**
+     * What {@link #resetWhileEchoesAreWritten} must leave, plain or TLS (README "Bad input"): a client
+     * close and a write error counted, and one WARN for it, not also Spring Integration's ERROR.
+     */
+    static void awaitResetWhileEchoesAreWrittenCounted(Meters before, CapturedOutput output) {
+        before.awaitChangesBesides("echo.messages", "echo.connections.opened=1",
+                "echo.connections.closed{reason=client}=1", "echo.errors{reason=write}=1");
+        await().atMost(WAIT).until(() -> output.getOut().contains(": Connection reset before its echoes were written"));
+        assertThat(output.getAll()).as("one WARN, not also Spring Integration's ERROR").doesNotContain("Failed to send reply");
     }
 
     /** Waits until the echo count has stood still for half a second: a writer is blocked. */
