@@ -57,8 +57,8 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
         this.registry = registry;
         this.properties = properties;
         this.publisher = publisher;
-        this.unreadEchoes = properties.idleTimeout().isZero() ? null
-                : new UnreadEchoes(registry, properties.idleTimeout());
+        this.unreadEchoes = properties.closesIdleConnections()
+                ? new UnreadEchoes(registry, properties.idleTimeout()) : null;
     }
 
     @Override

@@ -25,10 +25,6 @@ final class FrameOutputStream extends OutputStream {
 
     private int count;
 
-    FrameOutputStream(OutputStream socket) {
-        this(socket, false);
-    }
-
     FrameOutputStream(OutputStream socket, boolean timed) {
         this.socket = socket;
         this.timed = timed;

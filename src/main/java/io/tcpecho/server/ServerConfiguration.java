@@ -39,7 +39,7 @@ class ServerConfiguration {
         factory.setSerializer(framing.encoder(maxMessageSize));
         factory.setTcpNetConnectionSupport(new EchoConnectionSupport(registry,
                 observer.getIfAvailable(() -> ConnectionObserver.NONE), framing, sockets,
-                !properties.idleTimeout().isZero()));
+                properties.closesIdleConnections()));
         factory.setTcpSocketFactorySupport(sockets.socketFactorySupport());
         // One virtual thread per connection: blocking reads stay simple and a parked
         // connection costs a few KB of heap, where the default pool's platform threads cost
@@ -48,7 +48,7 @@ class ServerConfiguration {
         if (!properties.bindAddress().isBlank()) {
             factory.setLocalAddress(properties.bindAddress());
         }
-        if (!properties.idleTimeout().isZero()) {
+        if (properties.closesIdleConnections()) {
             factory.setSoTimeout((int) properties.idleTimeout().toMillis());
         }
         if (properties.sendBufferSize().toBytes() > 0) {

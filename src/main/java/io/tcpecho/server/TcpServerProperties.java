@@ -65,6 +65,11 @@ public record TcpServerProperties(
         return (int) this.maxMessageSize.toBytes();
     }
 
+    /** Whether idle connections, silent or with unread echoes, are closed at all. */
+    public boolean closesIdleConnections() {
+        return !this.idleTimeout.isZero();
+    }
+
     /** @param drainTimeout how long connections in the middle of a frame get to finish it on SIGTERM */
     public record Shutdown(@DefaultValue("20s") @NotNull Duration drainTimeout) {
     }

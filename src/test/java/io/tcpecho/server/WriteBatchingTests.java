@@ -65,7 +65,7 @@ class WriteBatchingTests {
                 writes.add(length);
             }
         };
-        FrameOutputStream out = new FrameOutputStream(sink);
+        FrameOutputStream out = new FrameOutputStream(sink, false);
         assertThat(out.capacity()).as("nothing allocated before the first echo").isZero();
         out.write(new byte[66]);
         assertThat(out.capacity()).isLessThanOrEqualTo(256);
