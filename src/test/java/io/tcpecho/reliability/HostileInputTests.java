@@ -2,7 +2,6 @@ package io.tcpecho.reliability;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
@@ -91,9 +90,7 @@ class HostileInputTests {
         byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(1000, 'x'));
         server.beside(BYSTANDER, () -> {
             ObservedServer.Meters before = server.snapshot();
-            try (Socket client = new Socket()) {
-                client.setReceiveBufferSize(4096);
-                client.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) EchoSocket.TIMEOUT.toMillis());
+            try (Socket client = Wire.connectWithSmallReceiveBuffer(server.port())) {
                 server.resetWhileEchoesAreWritten(client, frame);
             }
             ObservedServer.awaitResetWhileEchoesAreWrittenCounted(before, output);

@@ -1,6 +1,5 @@
 package io.tcpecho.reliability;
 
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,9 +54,7 @@ class SlowlorisTests {
         ObservedServer.ThreadCount threads = server.threads();
         ObservedServer.Meters before = server.snapshot();
         byte[] frame = Wire.frame(Framing.CRLF, Wire.filled(1000, 'x'));
-        try (Socket client = new Socket()) {
-            client.setReceiveBufferSize(4096);
-            client.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) EchoSocket.TIMEOUT.toMillis());
+        try (Socket client = Wire.connectWithSmallReceiveBuffer(server.port())) {
             long start = System.nanoTime();
             // 64 MB and nothing read: more than the socket buffers between the two hold
             Thread writer = Wire.floodWithoutReading(client, frame);

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.tcpecho.framing.Framing;
+import io.tcpecho.support.EchoSocket;
 
 /**
  * Bytes on the wire, written out by hand for each framing so the tests do not encode their input
@@ -76,6 +78,18 @@ final class Wire {
 
     /** What a peer got before the server ended the connection, and how it ended. */
     record Ending(byte[] received, boolean reset) {
+    }
+
+    /**
+     * A plain client to {@code port} on loopback with a 4 KB receive buffer, set before the connect so
+     * the window is small from the start: with {@link #floodWithoutReading} the server's echo writes
+     * block sooner.
+     */
+    static Socket connectWithSmallReceiveBuffer(int port) throws IOException {
+        Socket client = new Socket();
+        client.setReceiveBufferSize(4096);
+        client.connect(new InetSocketAddress("127.0.0.1", port), (int) EchoSocket.TIMEOUT.toMillis());
+        return client;
     }
 
     /**
