@@ -9,20 +9,17 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 per_second=${1:-5000}
 rounds=${2:-3}
-work=${WORK:-/tmp/echo-compare}
-jdk=${JDK:-$(for d in /usr/lib/jvm/*; do "$d/bin/java" -version 2>&1 | grep -q 'version "2[5-9]' && { echo "$d"; break; }; done)}
-[ -x "$work/echoload" ] || { echo "run src/bench/perf.sh first" >&2; exit 2; }
-[ -f target/tcp-echo.jar ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
+set -- crlf # the jar's default framing, which the bystander and flood.c speak
+. src/bench/side-by-side.sh
 cc -O2 -pthread -o "$work/flood" src/bench/flood.c
 port=7324
 log="$work/log-flood.log"
-wait_port() { for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
 
+# Not start_project: its output goes to a file, and here it goes through a pipe.
 "$jdk/bin/java" -Xmx256m -jar target/tcp-echo.jar --echo.tcp.port=$port --management.server.port=0 \
   --server.port=0 2>&1 | cat > "$log" &
 wait_port $port || { echo "the jar did not start" >&2; exit 1; }
-jar=$(pgrep -f -- "--echo.tcp.port=$port" | head -1)
-trap 'kill "$jar" 2>/dev/null || true' EXIT
+pids+=("$(pgrep -f -- "--echo.tcp.port=$port" | head -1)") # stopped on exit by side-by-side.sh
 "$work/echoload" -p $port -c 10 -s 64 -d 3 -w 1 > /dev/null # JIT warm-up for every path
 "$work/flood" $port 2 2 clean "$per_second" > /dev/null
 "$work/flood" $port 2 2 partial "$per_second" > /dev/null
