@@ -48,6 +48,8 @@ final class EchoConnection extends TcpNetConnection {
 
     private final ConnectionObserver observer;
 
+    private final WarningLimit warnings;
+
     private final Framing framing;
 
     private final boolean admitted;
@@ -88,8 +90,8 @@ final class EchoConnection extends TcpNetConnection {
      * @param timeWrites whether {@link #closeIfEchoesUnread} can tell how long a write has been blocked
      */
     EchoConnection(Socket socket, AcceptedSocket accepted, boolean admitted, ConnectionRegistry registry,
-            ConnectionObserver observer, Framing framing, boolean timeWrites, ApplicationEventPublisher publisher,
-            String factoryName) throws IOException {
+            ConnectionObserver observer, WarningLimit warnings, Framing framing, boolean timeWrites,
+            ApplicationEventPublisher publisher, String factoryName) throws IOException {
         super(socket, true, false, publisher, factoryName);
         this.socket = socket;
         this.accepted = accepted;
@@ -97,6 +99,7 @@ final class EchoConnection extends TcpNetConnection {
         this.admitted = admitted;
         this.registry = registry;
         this.observer = observer;
+        this.warnings = warnings;
         this.framing = framing;
         this.in = new FrameInputStream(socket.getInputStream(), new FrameInputStream.BeforeBlocking() {
 
@@ -246,11 +249,25 @@ final class EchoConnection extends TcpNetConnection {
         this.observer.error("write");
         if (failure instanceof SocketException) {
             markClosing(CloseReason.CLIENT);
-            log.warn("Closing connection from " + remote() + ": Connection reset before its echoes were written");
+            warn("write", "Connection reset before its echoes were written");
         }
         else {
             markClosing(CloseReason.ERROR);
-            log.warn("Closing connection from " + remote() + ": echo could not be written: " + failure);
+            warn("write", "echo could not be written: " + failure);
+        }
+    }
+
+    /**
+     * The WARN line of a connection closed for {@code reason} (the tag its error is counted under),
+     * or a DEBUG line once that reason's WARNs are over their {@link WarningLimit}.
+     */
+    private void warn(String reason, String what) {
+        long heldBack = this.warnings.tryWarn(reason);
+        if (heldBack >= 0) {
+            log.warn("Closing connection from " + remote() + ": " + what + this.warnings.heldBack(heldBack));
+        }
+        else if (log.isDebugEnabled()) {
+            log.debug("Closing connection from " + remote() + ": " + what);
         }
     }
 
@@ -442,25 +459,24 @@ final class EchoConnection extends TcpNetConnection {
                 // Its own reason: a client that rejects the certificate or speaks plain text is not network trouble.
                 markClosing(CloseReason.ERROR);
                 this.observer.error("tls-handshake");
-                log.warn("Closing connection from " + remote() + ": TLS handshake failed: " + withRootCause(cause));
+                warn("tls-handshake", "TLS handshake failed: " + withRootCause(cause));
             }
             case SoftEndOfStreamException end -> markClosing(CloseReason.CLIENT);
             case FrameTooLargeException tooLarge -> {
                 markClosing(CloseReason.OVERSIZE);
                 this.observer.error("oversize");
-                log.warn("Closing connection from " + remote() + ": frame exceeds max-message-size of "
-                        + tooLarge.limit() + " bytes");
+                warn("oversize", "frame exceeds max-message-size of " + tooLarge.limit() + " bytes");
             }
             case FramingException framing -> {
                 markClosing("partial-frame".equals(framing.reason()) ? CloseReason.CLIENT : CloseReason.ERROR);
                 this.observer.error(framing.reason());
-                log.warn("Closing connection from " + remote() + ": " + framing.getMessage());
+                warn(framing.reason(), framing.getMessage());
             }
             case SocketException reset when this.closeReason == null -> {
                 markClosing(CloseReason.CLIENT);
                 if (this.in.consumed() != this.frameStart) {
                     this.observer.error("partial-frame");
-                    log.warn("Closing connection from " + remote() + ": Connection reset in the middle of a frame");
+                    warn("partial-frame", "Connection reset in the middle of a frame");
                 }
             }
             case SocketException closedByUs -> {
@@ -469,7 +485,7 @@ final class EchoConnection extends TcpNetConnection {
             default -> {
                 markClosing(CloseReason.ERROR);
                 this.observer.error("read");
-                log.warn("Closing connection from " + remote() + ": " + cause);
+                warn("read", String.valueOf(cause));
             }
         }
         // Our own line above replaces Spring Integration's ERROR "Read exception" line.

@@ -3,7 +3,7 @@ package io.tcpecho.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 
 import io.tcpecho.framing.Framing;
 import org.apache.commons.logging.Log;
@@ -21,8 +21,6 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
 
     private static final Log log = LogFactory.getLog(EchoConnectionSupport.class);
 
-    private static final long REJECT_LOG_INTERVAL_NANOS = 10_000_000_000L;
-
     private final ConnectionRegistry registry;
 
     private final ConnectionObserver observer;
@@ -33,7 +31,14 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
 
     private final boolean timeWrites;
 
-    private final AtomicLong lastRejectLog = new AtomicLong(System.nanoTime() - REJECT_LOG_INTERVAL_NANOS);
+    /**
+     * For each reason a connection is closed with a WARN: enough lines to see what a few bad clients
+     * do, too few for a flood of them to slow the clients being served.
+     */
+    private final WarningLimit connectionWarnings = new WarningLimit(10, Duration.ofSeconds(1));
+
+    /** A flood of connects past max-connections must not become a flood of log lines. */
+    private final WarningLimit rejectWarnings = new WarningLimit(1, Duration.ofSeconds(10));
 
     /** @param timeWrites whether connections time their writes, for {@link UnreadEchoes} */
     EchoConnectionSupport(ConnectionRegistry registry, ConnectionObserver observer, Framing framing,
@@ -61,7 +66,7 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
         boolean admitted = this.registry.tryAdmit();
         try {
             EchoConnection connection = new EchoConnection(wire, accepted, admitted, this.registry, this.observer,
-                    this.framing, this.timeWrites, publisher, connectionFactoryName);
+                    this.connectionWarnings, this.framing, this.timeWrites, publisher, connectionFactoryName);
             if (admitted) {
                 this.registry.register(connection);
             }
@@ -86,12 +91,11 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
         catch (IOException ex) {
             // closing is all we wanted
         }
-        // a flood of connects must not become a flood of log lines: at most one WARN per interval
-        long last = this.lastRejectLog.get();
-        long now = System.nanoTime();
-        if (now - last >= REJECT_LOG_INTERVAL_NANOS && this.lastRejectLog.compareAndSet(last, now)) {
+        long heldBack = this.rejectWarnings.tryWarn("max-connections");
+        if (heldBack >= 0) {
             log.warn("Rejecting connections: max-connections of " + this.registry.max() + " reached (latest from "
-                    + socket.getInetAddress().getHostAddress() + ":" + socket.getPort() + ")");
+                    + socket.getInetAddress().getHostAddress() + ":" + socket.getPort() + ")"
+                    + this.rejectWarnings.heldBack(heldBack));
         }
         else if (log.isDebugEnabled()) {
             log.debug("Rejected connection from " + socket.getInetAddress().getHostAddress() + ":" + socket.getPort());

@@ -107,7 +107,7 @@ class ClosedConnectionsTests {
         assertThat(registry.tryAdmit()).isTrue();
         ApplicationEventPublisher events = event -> {
         };
-        return new EchoConnection(socket, null, true, registry, ConnectionObserver.NONE, Framing.CRLF, false, events,
-                "test");
+        return new EchoConnection(socket, null, true, registry, ConnectionObserver.NONE,
+                new WarningLimit(10, Duration.ofSeconds(1)), Framing.CRLF, false, events, "test");
     }
 }
