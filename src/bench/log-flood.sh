@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# What a flood of bad connections, each logged as one WARN, costs the other connections. A bystander
-# (echoload pingpong, 10 connections x 64 B) runs beside nothing, beside paced clean connect-echo-close
-# cycles, and beside as many connections that each send half a frame and close (one
-# "Connection closed in the middle of a frame" WARN each). The jar's output goes through a pipe, as a
-# container runtime reads it. Usage: src/bench/log-flood.sh [connects per second] [rounds]
+# What a flood of bad connections, each one a "Connection closed in the middle of a frame" WARN (up to
+# ten a second, the rest at DEBUG: WarningLimit), costs the other connections, and how many lines it
+# logs. A bystander (echoload pingpong, 10 connections x 64 B) runs beside nothing, beside paced clean
+# connect-echo-close cycles, and beside as many connections that each send half a frame and close.
+# The jar's output goes through a pipe, as a container runtime reads it.
+# Usage: src/bench/log-flood.sh [connects per second] [rounds]
 # (run src/bench/perf.sh first: it builds echoload into /tmp/echo-compare). Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
