@@ -28,8 +28,8 @@ final class UnreadEchoes {
         this.registry = registry;
         this.limitNanos = idleTimeout.toNanos();
         // a blocked write is closed between one and one and a quarter timeouts after it started
-        this.checkEvery = idleTimeout.dividedBy(4).compareTo(Duration.ofMillis(10)) > 0
-                ? idleTimeout.dividedBy(4) : Duration.ofMillis(10);
+        Duration quarter = idleTimeout.dividedBy(4);
+        this.checkEvery = quarter.compareTo(Duration.ofMillis(10)) > 0 ? quarter : Duration.ofMillis(10);
     }
 
     void start() {
