@@ -33,7 +33,7 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
 
     /**
      * For each reason a connection is closed with a WARN: enough lines to see what a few bad clients
-     * do, too few for a flood of them to slow the clients being served.
+     * do, too few for a flood of them to fill the node's disk or the log pipeline.
      */
     private final WarningLimit connectionWarnings = new WarningLimit(10, Duration.ofSeconds(1));
 
