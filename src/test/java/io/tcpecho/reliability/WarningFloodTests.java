@@ -1,5 +1,6 @@
 package io.tcpecho.reliability;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -91,10 +94,33 @@ class WarningFloodTests {
         });
     }
 
-    private static void sendOversizedFrame() throws Exception {
+    @Test
+    void withDebugOnEveryConnectionOverTheLimitIsLoggedAtDebug(CapturedOutput output) throws Exception {
+        LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+        logging.setLogLevel("io.tcpecho.server.EchoConnection", LogLevel.DEBUG);
+        try {
+            int mark = output.getOut().length();
+            List<String> remotes = new ArrayList<>();
+            for (int i = 0; i < FLOOD / 2; i++) {
+                remotes.add("127.0.0.1:" + sendOversizedFrame());
+            }
+            List<String> lines = output.getOut().substring(mark).lines().filter(line -> line.contains(OVERSIZE))
+                    .toList();
+            assertThat(remotes).allSatisfy(remote -> assertThat(lines)
+                    .as("lines naming %s", remote).filteredOn(line -> line.contains(remote + ":")).hasSize(1));
+            assertThat(lines).filteredOn(line -> line.contains(" DEBUG ")).isNotEmpty();
+        }
+        finally {
+            logging.setLogLevel("io.tcpecho.server.EchoConnection", null);
+        }
+    }
+
+    /** @return the client's port, which the server's lines name */
+    private static int sendOversizedFrame() throws Exception {
         try (EchoSocket client = server.connect()) {
             client.send(new byte[MAX + 1]);
             Wire.readToEnd(client.socket());
+            return client.socket().getLocalPort();
         }
     }
 
