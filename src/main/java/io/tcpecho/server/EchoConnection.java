@@ -262,13 +262,8 @@ final class EchoConnection extends TcpNetConnection {
      * or a DEBUG line once that reason's WARNs are over their {@link WarningLimit}.
      */
     private void warn(String reason, String what) {
-        long heldBack = this.warnings.tryWarn(reason);
-        if (heldBack >= 0) {
-            log.warn("Closing connection from " + remote() + ": " + what + this.warnings.heldBack(heldBack));
-        }
-        else if (log.isDebugEnabled()) {
-            log.debug("Closing connection from " + remote() + ": " + what);
-        }
+        String line = "Closing connection from " + remote() + ": " + what;
+        this.warnings.warn(log, reason, line, line);
     }
 
     private void flushPending() throws IOException {

@@ -91,14 +91,8 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
         catch (IOException ex) {
             // closing is all we wanted
         }
-        long heldBack = this.rejectWarnings.tryWarn("max-connections");
-        if (heldBack >= 0) {
-            log.warn("Rejecting connections: max-connections of " + this.registry.max() + " reached (latest from "
-                    + socket.getInetAddress().getHostAddress() + ":" + socket.getPort() + ")"
-                    + this.rejectWarnings.heldBack(heldBack));
-        }
-        else if (log.isDebugEnabled()) {
-            log.debug("Rejected connection from " + socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
-        }
+        String remote = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+        this.rejectWarnings.warn(log, "max-connections", "Rejecting connections: max-connections of "
+                + this.registry.max() + " reached (latest from " + remote + ")", "Rejected connection from " + remote);
     }
 }

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
+import org.apache.commons.logging.Log;
+
 /**
  * A bound on the WARN lines that clients can cause: at most {@code lines} per {@code interval} for
  * each reason. The lines over it go to DEBUG, and the next WARN of that reason says how many did.
@@ -41,6 +43,20 @@ final class WarningLimit {
         this.intervalNanos = interval.toNanos();
         this.describedLimit = "at most " + lines + " per " + interval.toSeconds() + " s";
         this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Logs {@code warning} at WARN on {@code log} while {@code reason}'s budget lasts, with how many
+     * lines went to DEBUG since the last one; past the budget, {@code debug} at DEBUG.
+     */
+    void warn(Log log, String reason, String warning, String debug) {
+        long heldBack = tryWarn(reason);
+        if (heldBack >= 0) {
+            log.warn(warning + heldBack(heldBack));
+        }
+        else if (log.isDebugEnabled()) {
+            log.debug(debug);
+        }
     }
 
     /**
