@@ -54,6 +54,8 @@ final class DelimiterDecoder implements Deserializer<byte[]> {
         // bytes of this frame seen in earlier reads; only frames split across reads need it
         ByteArrayOutputStream earlier = null;
         int earlierLast = -1;
+        // what earlier holds of the connections' buffer memory (BufferMemory), given back with the frame
+        long held = 0;
         while (true) {
             if (!in.fill()) {
                 throw new FramingException("partial-frame", "Connection closed in the middle of a frame");
@@ -81,12 +83,21 @@ final class DelimiterDecoder implements Deserializer<byte[]> {
                     if (fromBuffer > 0) {
                         System.arraycopy(buf, start, frame, earlierLength, fromBuffer);
                     }
+                    in.releaseFrame(held);
                 }
                 in.skip(i + 1 - start);
                 return frame;
             }
             if (earlier == null) {
                 earlier = new ByteArrayOutputStream(Math.min(this.maxMessageSize, 2 * (end - start) + 16));
+            }
+            // Counted before it is copied, as the stream will grow (doubling): past max-message-size + 1
+            // the frame is refused as oversize right below, so no more than that is counted.
+            long needed = Math.min(earlier.size() + (long) (end - start), this.maxMessageSize + 2L);
+            if (needed > held) {
+                long more = Math.max(needed, 2 * held) - held;
+                in.holdFrame(more);
+                held += more;
             }
             earlier.write(buf, start, end - start);
             earlierLast = buf[end - 1] & 0xff;

@@ -10,9 +10,11 @@ import java.util.Arrays;
  * <p>Spring Integration hands its deserializers the bare socket stream, and its line codecs read
  * it one byte per call, which is one system call per byte. This buffer starts small, so ten
  * thousand idle connections cost little, and doubles up to {@link #MAX_CAPACITY} while reads keep
- * filling it. Before it blocks on the socket it runs {@code beforeBlocking}: the connection flushes
- * the echoes it held back there, so a pipelining client gets one write per read batch, not one
- * per frame (what Netty does on channelReadComplete).
+ * filling it, and halves again after reads that use little of it. Growing takes from the
+ * connection's {@link BufferMemory} account; refused, it reads with the buffer it has. Before it
+ * blocks on the socket it runs {@code beforeBlocking}: the connection flushes the echoes it held
+ * back there, so a pipelining client gets one write per read batch, not one per frame (what Netty
+ * does on channelReadComplete).
  */
 public final class FrameInputStream extends InputStream {
 
@@ -34,6 +36,8 @@ public final class FrameInputStream extends InputStream {
 
     private final BeforeBlocking beforeBlocking;
 
+    private final BufferMemory.Account memory;
+
     private byte[] buffer = new byte[0];
 
     private int position;
@@ -42,16 +46,20 @@ public final class FrameInputStream extends InputStream {
 
     private boolean eof;
 
+    /** Reads in a row that used a quarter of the buffer or less: two of them halve it. */
+    private int smallReads;
+
     /** Bytes consumed from buffers already replaced, so {@link #consumed()} counts the whole stream. */
     private long consumedBefore;
 
-    public FrameInputStream(InputStream source, BeforeBlocking beforeBlocking) {
+    public FrameInputStream(InputStream source, BufferMemory.Account memory, BeforeBlocking beforeBlocking) {
         this.source = source;
+        this.memory = memory;
         this.beforeBlocking = beforeBlocking;
     }
 
     public FrameInputStream(InputStream source) {
-        this(source, () -> {
+        this(source, BufferMemory.unbounded().account(), () -> {
         });
     }
 
@@ -79,13 +87,7 @@ public final class FrameInputStream extends InputStream {
             return false;
         }
         this.beforeBlocking.run();
-        if (this.buffer.length == 0) {
-            this.buffer = new byte[INITIAL_CAPACITY];
-        }
-        else if (this.limit == this.buffer.length && this.buffer.length < MAX_CAPACITY) {
-            // the last read filled the whole buffer: the peer sends faster than we read, so read more at once
-            this.buffer = new byte[this.buffer.length * 2];
-        }
+        resize();
         this.consumedBefore += this.limit;
         this.position = 0;
         this.limit = 0;
@@ -96,7 +98,45 @@ public final class FrameInputStream extends InputStream {
             return false;
         }
         this.limit = n;
+        this.smallReads = n <= this.buffer.length / 4 ? this.smallReads + 1 : 0;
         return true;
+    }
+
+    /** Sizes the empty buffer for the next read from how the last reads used it. */
+    private void resize() {
+        int length = this.buffer.length;
+        if (length == 0) {
+            this.buffer = new byte[INITIAL_CAPACITY];
+        }
+        else if (this.limit == length && length < MAX_CAPACITY) {
+            // the last read filled the whole buffer: the peer sends faster than we read, so read more at once
+            if (this.memory.tryGrow(length)) {
+                this.buffer = new byte[length * 2];
+            }
+        }
+        else if (this.smallReads >= 2 && length > INITIAL_CAPACITY) {
+            // the burst is over: give the memory back rather than hold it while the peer is quiet
+            this.buffer = new byte[length / 2];
+            this.memory.give(length / 2);
+            this.smallReads = 0;
+        }
+    }
+
+    /**
+     * Counts {@code bytes} of a frame that spans reads against the connection's buffer memory.
+     * @throws FramingException ({@code buffer-memory}) when all connections' frames and buffers
+     * leave no room for them
+     */
+    void holdFrame(long bytes) throws FramingException {
+        if (!this.memory.tryHoldFrame(bytes)) {
+            throw new FramingException("buffer-memory", "frame does not fit in max-buffer-memory of "
+                    + this.memory.capacity() + " bytes, which frames and buffers of all connections fill");
+        }
+    }
+
+    /** Gives back what {@link #holdFrame} counted, once the frame is complete. */
+    void releaseFrame(long bytes) {
+        this.memory.give(bytes);
     }
 
     /** Bytes handed to decoders since the stream opened; unchanged means no frame has begun. */

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import io.tcpecho.framing.BufferMemory;
 import io.tcpecho.server.CloseReason;
 import io.tcpecho.server.CloseReasons;
 import io.tcpecho.server.ConnectionObserver;
@@ -47,12 +48,16 @@ class EchoMetrics implements ConnectionObserver {
 
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
-    EchoMetrics(MeterRegistry registry, ConnectionRegistry connections) {
+    EchoMetrics(MeterRegistry registry, ConnectionRegistry connections, BufferMemory bufferMemory) {
         this.registry = registry;
         Gauge.builder("echo.connections.active", connections, ConnectionRegistry::active)
                 .description("Connections open now").register(registry);
         Gauge.builder("echo.connections.max", connections, ConnectionRegistry::max)
                 .description("Configured echo.tcp.max-connections").register(registry);
+        Gauge.builder("echo.buffer.memory.used", bufferMemory, BufferMemory::used).baseUnit(BaseUnits.BYTES)
+                .description("Heap held in grown buffers and frames that span reads, all connections").register(registry);
+        Gauge.builder("echo.buffer.memory.max", bufferMemory, BufferMemory::capacity).baseUnit(BaseUnits.BYTES)
+                .description("echo.tcp.max-buffer-memory").register(registry);
         this.opened = Counter.builder("echo.connections.opened").description("Connections accepted")
                 .register(registry);
         for (CloseReason reason : CloseReason.values()) {
@@ -73,7 +78,8 @@ class EchoMetrics implements ConnectionObserver {
                 .description("Server time per frame, from decoded to echo written").publishPercentileHistogram()
                 .register(registry);
         // Pre-register the usual error reasons so a dashboard sees zeros rather than no series.
-        for (String reason : new String[] {"oversize", "framing", "partial-frame", "tls-handshake", "read", "write"}) {
+        for (String reason : new String[] {"oversize", "framing", "partial-frame", "buffer-memory", "tls-handshake", "read",
+            "write"}) {
             error(reason, 0);
         }
     }

@@ -1,6 +1,7 @@
 package io.tcpecho.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tcpecho.framing.BufferMemory;
 import io.tcpecho.server.ConnectionRegistry;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -15,8 +16,8 @@ import org.springframework.integration.support.management.micrometer.MicrometerM
 class MetricsConfiguration {
 
     @Bean
-    EchoMetrics echoMetrics(MeterRegistry registry, ConnectionRegistry connections) {
-        return new EchoMetrics(registry, connections);
+    EchoMetrics echoMetrics(MeterRegistry registry, ConnectionRegistry connections, BufferMemory bufferMemory) {
+        return new EchoMetrics(registry, connections, bufferMemory);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLSocket;
 
+import io.tcpecho.framing.BufferMemory;
 import io.tcpecho.framing.EndOfStream;
 import io.tcpecho.framing.FrameInputStream;
 import io.tcpecho.framing.FrameTooLargeException;
@@ -58,6 +59,9 @@ final class EchoConnection extends TcpNetConnection {
 
     private final FrameOutputStream out;
 
+    /** What this connection's buffers and frames hold of {@code max-buffer-memory}. */
+    private final BufferMemory.Account memory;
+
     private final ReentrantLock writeLock = new ReentrantLock();
 
     private final FrameReply reply = new FrameReply();
@@ -90,8 +94,8 @@ final class EchoConnection extends TcpNetConnection {
      * @param timeWrites whether {@link #closeIfEchoesUnread} can tell how long a write has been blocked
      */
     EchoConnection(Socket socket, AcceptedSocket accepted, boolean admitted, ConnectionRegistry registry,
-            ConnectionObserver observer, WarningLimit warnings, Framing framing, boolean timeWrites,
-            ApplicationEventPublisher publisher, String factoryName) throws IOException {
+            ConnectionObserver observer, WarningLimit warnings, Framing framing, BufferMemory bufferMemory,
+            boolean timeWrites, ApplicationEventPublisher publisher, String factoryName) throws IOException {
         super(socket, true, false, publisher, factoryName);
         this.socket = socket;
         this.accepted = accepted;
@@ -101,7 +105,8 @@ final class EchoConnection extends TcpNetConnection {
         this.observer = observer;
         this.warnings = warnings;
         this.framing = framing;
-        this.in = new FrameInputStream(socket.getInputStream(), new FrameInputStream.BeforeBlocking() {
+        this.memory = bufferMemory.account();
+        this.in = new FrameInputStream(socket.getInputStream(), this.memory, new FrameInputStream.BeforeBlocking() {
 
             @Override
             public void run() throws IOException {
@@ -113,7 +118,7 @@ final class EchoConnection extends TcpNetConnection {
                 EchoConnection.this.idleBetweenFrames = false;
             }
         });
-        this.out = new FrameOutputStream(socket.getOutputStream(), timeWrites);
+        this.out = new FrameOutputStream(socket.getOutputStream(), this.memory, timeWrites);
     }
 
     CloseReason closeReason() {
@@ -405,6 +410,9 @@ final class EchoConnection extends TcpNetConnection {
                     log.debug("Connection closed from " + remote() + " (" + closeReason().tag() + ")");
                 }
             }
+            // The buffers go with the connection; its reader may still be using them, which is safe,
+            // as the account counts nothing more once closed.
+            this.memory.close();
             Runnable action = this.onClose;
             if (action != null) {
                 action.run();

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.time.Duration;
 
+import io.tcpecho.framing.BufferMemory;
 import io.tcpecho.framing.Framing;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -29,6 +30,8 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
 
     private final ServerSockets sockets;
 
+    private final BufferMemory bufferMemory;
+
     private final boolean timeWrites;
 
     /**
@@ -42,11 +45,12 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
 
     /** @param timeWrites whether connections time their writes, for {@link UnreadEchoes} */
     EchoConnectionSupport(ConnectionRegistry registry, ConnectionObserver observer, Framing framing,
-            ServerSockets sockets, boolean timeWrites) {
+            ServerSockets sockets, BufferMemory bufferMemory, boolean timeWrites) {
         this.registry = registry;
         this.observer = observer;
         this.framing = framing;
         this.sockets = sockets;
+        this.bufferMemory = bufferMemory;
         this.timeWrites = timeWrites;
     }
 
@@ -66,7 +70,8 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
         boolean admitted = this.registry.tryAdmit();
         try {
             EchoConnection connection = new EchoConnection(wire, accepted, admitted, this.registry, this.observer,
-                    this.connectionWarnings, this.framing, this.timeWrites, publisher, connectionFactoryName);
+                    this.connectionWarnings, this.framing, this.bufferMemory, this.timeWrites, publisher,
+                    connectionFactoryName);
             if (admitted) {
                 this.registry.register(connection);
             }

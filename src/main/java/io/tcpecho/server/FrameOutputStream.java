@@ -3,17 +3,25 @@ package io.tcpecho.server;
 import java.io.IOException;
 import java.io.OutputStream;
 
+import io.tcpecho.framing.BufferMemory;
+
 /**
  * The write buffer of one connection. Spring Integration's {@code TcpNetConnection} sizes its
  * {@code BufferedOutputStream} from SO_SNDBUF (about 2 MB a connection on loopback), which is what
  * ran a 256 MB heap out of memory at ~118 connections. This one starts empty, grows to what the
- * echoes need, at most {@link #MAX_CAPACITY}, and writes to the socket only on {@link #flush()}.
+ * echoes need, at most {@link #MAX_CAPACITY}, halves again after flushes that use little of it, and
+ * writes to the socket only on {@link #flush()}. Growing past {@link #INITIAL_CAPACITY} takes from the
+ * connection's {@link BufferMemory} account; refused, it writes more often.
  */
 final class FrameOutputStream extends OutputStream {
+
+    static final int INITIAL_CAPACITY = 256;
 
     static final int MAX_CAPACITY = 64 * 1024;
 
     private final OutputStream socket;
+
+    private final BufferMemory.Account memory;
 
     /** Whether {@link #writingSince()} is kept: only with an idle timeout, which is what reads it. */
     private final boolean timed;
@@ -25,8 +33,12 @@ final class FrameOutputStream extends OutputStream {
 
     private int count;
 
-    FrameOutputStream(OutputStream socket, boolean timed) {
+    /** Flushes in a row that used a quarter of the buffer or less: two of them halve it. */
+    private int smallFlushes;
+
+    FrameOutputStream(OutputStream socket, BufferMemory.Account memory, boolean timed) {
         this.socket = socket;
+        this.memory = memory;
         this.timed = timed;
     }
 
@@ -45,41 +57,49 @@ final class FrameOutputStream extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
+        // a buffer of INITIAL_CAPACITY is not counted, so one byte always fits
         ensure(1);
         this.buffer[this.count++] = (byte) b;
     }
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-        if (length >= MAX_CAPACITY) {
+        if (length >= MAX_CAPACITY || !ensure(length)) {
             flush();
             writeToSocket(bytes, offset, length);
             return;
         }
-        ensure(length);
         System.arraycopy(bytes, offset, this.buffer, this.count, length);
         this.count += length;
     }
 
-    private void ensure(int length) throws IOException {
+    /** Makes room for {@code length} more bytes; false if the buffer could not grow to hold them. */
+    private boolean ensure(int length) throws IOException {
         int needed = this.count + length;
         if (needed <= this.buffer.length) {
-            return;
+            return true;
         }
         if (needed > MAX_CAPACITY) {
             flush();
             needed = length;
             if (needed <= this.buffer.length) {
-                return;
+                return true;
             }
         }
-        int capacity = Math.max(256, this.buffer.length);
+        int capacity = Math.max(INITIAL_CAPACITY, this.buffer.length);
         while (capacity < needed) {
             capacity *= 2;
         }
-        byte[] grown = new byte[Math.min(capacity, MAX_CAPACITY)];
+        capacity = Math.min(capacity, MAX_CAPACITY);
+        int counted = Math.max(INITIAL_CAPACITY, this.buffer.length);
+        if (capacity > counted && !this.memory.tryGrow(capacity - counted)) {
+            flush();
+            return length <= this.buffer.length;
+        }
+        byte[] grown = new byte[capacity];
         System.arraycopy(this.buffer, 0, grown, 0, this.count);
         this.buffer = grown;
+        return true;
     }
 
     @Override
@@ -88,6 +108,14 @@ final class FrameOutputStream extends OutputStream {
             int n = this.count;
             this.count = 0;
             writeToSocket(this.buffer, 0, n);
+            int length = this.buffer.length;
+            this.smallFlushes = n <= length / 4 ? this.smallFlushes + 1 : 0;
+            if (this.smallFlushes >= 2 && length > INITIAL_CAPACITY) {
+                // the burst is over: give the memory back rather than hold it while the peer is quiet
+                this.buffer = new byte[length / 2];
+                this.memory.give(length / 2);
+                this.smallFlushes = 0;
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.tcpecho.server;
 
 import java.util.concurrent.Executors;
 
+import io.tcpecho.framing.BufferMemory;
 import io.tcpecho.framing.Framing;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,8 +24,14 @@ class ServerConfiguration {
     }
 
     @Bean
+    BufferMemory bufferMemory(TcpServerProperties properties) {
+        return new BufferMemory(properties.maxBufferMemoryBytes());
+    }
+
+    @Bean
     EchoServerConnectionFactory echoServerConnectionFactory(TcpServerProperties properties,
-            ConnectionRegistry registry, ObjectProvider<ConnectionObserver> observer, ServerSockets sockets) {
+            ConnectionRegistry registry, ObjectProvider<ConnectionObserver> observer, ServerSockets sockets,
+            BufferMemory bufferMemory) {
 
         Framing framing = properties.framing();
         int maxMessageSize = properties.maxMessageBytes();
@@ -38,7 +45,7 @@ class ServerConfiguration {
         factory.setDeserializer(framing.decoder(maxMessageSize));
         factory.setSerializer(framing.encoder(maxMessageSize));
         factory.setTcpNetConnectionSupport(new EchoConnectionSupport(registry,
-                observer.getIfAvailable(() -> ConnectionObserver.NONE), framing, sockets,
+                observer.getIfAvailable(() -> ConnectionObserver.NONE), framing, sockets, bufferMemory,
                 properties.closesIdleConnections()));
         factory.setTcpSocketFactorySupport(sockets.socketFactorySupport());
         // One virtual thread per connection: blocking reads stay simple and a parked

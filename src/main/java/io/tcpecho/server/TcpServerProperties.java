@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param framing how the byte stream is cut into frames
  * @param maxMessageSize largest frame accepted; a longer one closes its connection
  * @param maxConnections connections served at once; one more is closed on accept
+ * @param maxBufferMemory heap that all connections together may hold in grown read and write buffers
+ * and in frames that span reads; unset: a quarter of the JVM's maximum heap
  * @param idleTimeout a connection silent this long, or whose echoes go unread this long, is closed; zero
  * switches it off
  * @param quitCommand a frame equal to this closes its connection unechoed; empty switches it off
@@ -41,6 +43,7 @@ public record TcpServerProperties(
         @DefaultValue("crlf") @NotNull Framing framing,
         @DefaultValue("64KB") @NotNull DataSize maxMessageSize,
         @DefaultValue("20000") @Min(1) int maxConnections,
+        DataSize maxBufferMemory,
         @DefaultValue("0s") @NotNull Duration idleTimeout,
         @DefaultValue("exit") @NotNull String quitCommand,
         @DefaultValue("true") boolean tcpNoDelay,
@@ -55,6 +58,10 @@ public record TcpServerProperties(
             throw new IllegalArgumentException(
                     "echo.tcp.max-message-size must be between 1B and 2GB, was " + maxMessageSize);
         }
+        if (maxBufferMemory != null && maxBufferMemory.toBytes() < 1) {
+            throw new IllegalArgumentException(
+                    "echo.tcp.max-buffer-memory must be positive (or unset for a quarter of the heap), was " + maxBufferMemory);
+        }
         if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.toMillis() > Integer.MAX_VALUE)) {
             throw new IllegalArgumentException(
                     "echo.tcp.idle-timeout must be zero (off) or a positive duration, was " + idleTimeout);
@@ -63,6 +70,15 @@ public record TcpServerProperties(
 
     public int maxMessageBytes() {
         return (int) this.maxMessageSize.toBytes();
+    }
+
+    /**
+     * {@code max-buffer-memory} in bytes. Unset it follows the heap (-Xmx, or the container's memory
+     * with MaxRAMPercentage), as a quarter of it: the rest is for the connections themselves (about
+     * 6 KB each, 19 KB with TLS), their frames in flight and the JVM.
+     */
+    public long maxBufferMemoryBytes() {
+        return this.maxBufferMemory != null ? this.maxBufferMemory.toBytes() : Runtime.getRuntime().maxMemory() / 4;
     }
 
     /** Whether idle connections, silent or with unread echoes, are closed at all. */

@@ -62,7 +62,7 @@ class FrameInputStreamTests {
     void runsItsHookOnlyBeforeReadingFromTheSocket() throws IOException {
         AtomicInteger hooks = new AtomicInteger();
         FrameInputStream in = new FrameInputStream(new ByteArrayInputStream("a\nb\nc\n".getBytes()),
-                hooks::incrementAndGet);
+                BufferMemory.unbounded().account(), hooks::incrementAndGet);
         assertThat(in.read()).isEqualTo('a');
         assertThat(hooks).hasValue(1);
         for (int i = 0; i < 5; i++) {
@@ -71,5 +71,57 @@ class FrameInputStreamTests {
         assertThat(hooks).as("served from the buffer: no hook").hasValue(1);
         assertThat(in.read()).isEqualTo(-1);
         assertThat(hooks).hasValue(2);
+    }
+    @Test
+    void keepsReadingEveryByteWithTheBufferItHasWhenMemoryRefusesGrowth() throws IOException {
+        byte[] data = new byte[256 * 1024];
+        new java.util.Random(3).nextBytes(data);
+        BufferMemory memory = new BufferMemory(2 * 1024);
+        FrameInputStream in = new FrameInputStream(new ByteArrayInputStream(data), memory.account(), () -> {
+        });
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        int largest = 0;
+        while (in.fill()) {
+            largest = Math.max(largest, in.array().length);
+            read.write(in.take(in.buffered()));
+        }
+        assertThat(read.toByteArray()).isEqualTo(data);
+        assertThat(largest).as("grown into half of 2 KB: 512 + 512").isEqualTo(1024);
+        assertThat(memory.used()).isEqualTo(512);
+    }
+
+    @Test
+    void halvesAfterReadsThatUseLittleOfItAndGivesTheMemoryBack() throws IOException {
+        InputStream burstThenTrickle = new InputStream() {
+            private int burst = 64 * 1024;
+
+            private int trickle = 40;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                if (this.burst > 0) {
+                    int n = Math.min(length, this.burst);
+                    this.burst -= n;
+                    return n; // fills every read: the buffer grows
+                }
+                return this.trickle-- > 0 ? 1 : -1; // one byte a read, like a quiet client
+            }
+        };
+        BufferMemory memory = new BufferMemory(1024 * 1024);
+        FrameInputStream in = new FrameInputStream(burstThenTrickle, memory.account(), () -> {
+        });
+        int largest = 0;
+        while (in.fill()) {
+            largest = Math.max(largest, in.array().length);
+            in.skip(in.buffered());
+        }
+        assertThat(largest).isGreaterThan(FrameInputStream.INITIAL_CAPACITY);
+        assertThat(in.array()).as("back to its first size after the burst").hasSize(FrameInputStream.INITIAL_CAPACITY);
+        assertThat(memory.used()).as("all growth given back").isZero();
     }
 }

@@ -80,6 +80,11 @@ final class ObservedServer implements AutoCloseable {
         return this.meters;
     }
 
+    /** {@code echo.buffer.memory.used}: what all connections hold of max-buffer-memory now. */
+    double bufferMemoryUsed() {
+        return this.meters.get("echo.buffer.memory.used").gauge().value();
+    }
+
     int active() {
         return this.server.server().connections().active();
     }
@@ -211,7 +216,8 @@ final class ObservedServer implements AutoCloseable {
                 {"echo.connections.closed", "quit"}, {"echo.connections.closed", "idle"},
                 {"echo.connections.closed", "oversize"}, {"echo.connections.closed", "error"},
                 {"echo.connections.closed", "shutdown"}, {"echo.errors", "oversize"}, {"echo.errors", "framing"},
-                {"echo.errors", "partial-frame"}, {"echo.errors", "tls-handshake"}, {"echo.errors", "read"},
+                {"echo.errors", "partial-frame"}, {"echo.errors", "buffer-memory"}, {"echo.errors", "tls-handshake"},
+                {"echo.errors", "read"},
                 {"echo.errors", "write"},
                 {"echo.connections.rejected", null}, {"echo.connections.opened", null}, {"echo.messages", null}};
 

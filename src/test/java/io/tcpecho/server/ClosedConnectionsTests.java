@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.tcpecho.framing.BufferMemory;
 import io.tcpecho.framing.Framing;
 import io.tcpecho.support.EchoSocket;
 import io.tcpecho.support.RunningServer;
@@ -108,6 +109,6 @@ class ClosedConnectionsTests {
         ApplicationEventPublisher events = event -> {
         };
         return new EchoConnection(socket, null, true, registry, ConnectionObserver.NONE,
-                new WarningLimit(10, Duration.ofSeconds(1)), Framing.CRLF, false, events, "test");
+                new WarningLimit(10, Duration.ofSeconds(1)), Framing.CRLF, BufferMemory.unbounded(), false, events, "test");
     }
 }

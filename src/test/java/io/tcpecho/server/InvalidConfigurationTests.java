@@ -23,6 +23,7 @@ class InvalidConfigurationTests {
             echo.tcp.backlog=0              | echo.tcp.backlog          | greater than or equal to 1
             echo.tcp.framing=bogus          | echo.tcp.framing          | bogus
             echo.tcp.max-message-size=0B    | echo.tcp.max-message-size | between 1B and 2GB
+            echo.tcp.max-buffer-memory=0B   | echo.tcp.max-buffer-memory | must be positive
             """)
     void failsStartupNamingInvalidKey(String setting, String key, String reason) {
         Throwable failure = catchThrowable(() -> RunningServer.start(setting).close());

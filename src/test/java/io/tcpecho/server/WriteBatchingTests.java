@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.tcpecho.framing.BufferMemory;
 import io.tcpecho.support.EchoSocket;
 import io.tcpecho.support.SharedServer;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class WriteBatchingTests {
                 writes.add(length);
             }
         };
-        FrameOutputStream out = new FrameOutputStream(sink, false);
+        FrameOutputStream out = new FrameOutputStream(sink, BufferMemory.unbounded().account(), false);
         assertThat(out.capacity()).as("nothing allocated before the first echo").isZero();
         out.write(new byte[66]);
         assertThat(out.capacity()).isLessThanOrEqualTo(256);
@@ -80,5 +81,46 @@ class WriteBatchingTests {
         out.write(new byte[FrameOutputStream.MAX_CAPACITY * 2]);
         assertThat(out.capacity()).isLessThanOrEqualTo(FrameOutputStream.MAX_CAPACITY);
         assertThat(socket.size()).isEqualTo(66 + 16 * 1026 + FrameOutputStream.MAX_CAPACITY * 2);
+    }
+    @Test
+    void writesEveryByteInOrderWhenMemoryRefusesGrowthAndGivesGrowthBackWhenEchoesGetSmall() throws IOException {
+        List<Integer> writes = new ArrayList<>();
+        ByteArrayOutputStream socket = new ByteArrayOutputStream();
+        OutputStream sink = new OutputStream() {
+            @Override
+            public void write(int b) {
+                socket.write(b);
+                writes.add(1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                socket.write(bytes, offset, length);
+                writes.add(length);
+            }
+        };
+        // half of 2 KB for buffers: 256 bytes free of charge, grown at most to 1 KB
+        BufferMemory memory = new BufferMemory(2 * 1024);
+        FrameOutputStream out = new FrameOutputStream(sink, memory.account(), false);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 0; i < 16; i++) {
+            byte[] echo = new byte[300];
+            java.util.Arrays.fill(echo, (byte) i);
+            out.write(echo);
+            out.write('\n');
+            expected.write(echo);
+            expected.write('\n');
+        }
+        out.flush();
+        assertThat(socket.toByteArray()).isEqualTo(expected.toByteArray());
+        assertThat(out.capacity()).isEqualTo(1024);
+        assertThat(writes).as("more writes than one, none over the buffer").hasSizeGreaterThan(1).allMatch(n -> n <= 1024);
+        assertThat(memory.used()).isEqualTo(1024 - FrameOutputStream.INITIAL_CAPACITY);
+        for (int i = 0; i < 4; i++) {
+            out.write(new byte[10]);
+            out.flush();
+        }
+        assertThat(out.capacity()).isEqualTo(FrameOutputStream.INITIAL_CAPACITY);
+        assertThat(memory.used()).isZero();
     }
 }
