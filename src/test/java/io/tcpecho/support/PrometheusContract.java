@@ -27,6 +27,8 @@ public final class PrometheusContract {
         families.put("echo_connections_opened_total", "counter");
         families.put("echo_connections_closed_total", "counter");
         families.put("echo_connections_rejected_total", "counter");
+        families.put("echo_buffer_memory_used_bytes", "gauge");
+        families.put("echo_buffer_memory_max_bytes", "gauge");
         families.put("echo_messages_total", "counter");
         families.put("echo_bytes_received_total", "counter");
         families.put("echo_bytes_sent_total", "counter");
