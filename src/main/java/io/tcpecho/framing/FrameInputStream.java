@@ -98,7 +98,8 @@ public final class FrameInputStream extends InputStream {
             return false;
         }
         this.limit = n;
-        this.smallReads = n <= this.buffer.length / 4 ? this.smallReads + 1 : 0;
+        int length = this.buffer.length;
+        this.smallReads = length > INITIAL_CAPACITY && n <= length / 4 ? this.smallReads + 1 : 0;
         return true;
     }
 
@@ -114,7 +115,7 @@ public final class FrameInputStream extends InputStream {
                 this.buffer = new byte[length * 2];
             }
         }
-        else if (this.smallReads >= 2 && length > INITIAL_CAPACITY) {
+        else if (this.smallReads >= 2) {
             // the burst is over: give the memory back rather than hold it while the peer is quiet
             this.buffer = new byte[length / 2];
             this.memory.give(length / 2);

@@ -109,8 +109,8 @@ final class FrameOutputStream extends OutputStream {
             this.count = 0;
             writeToSocket(this.buffer, 0, n);
             int length = this.buffer.length;
-            this.smallFlushes = n <= length / 4 ? this.smallFlushes + 1 : 0;
-            if (this.smallFlushes >= 2 && length > INITIAL_CAPACITY) {
+            this.smallFlushes = length > INITIAL_CAPACITY && n <= length / 4 ? this.smallFlushes + 1 : 0;
+            if (this.smallFlushes >= 2) {
                 // the burst is over: give the memory back rather than hold it while the peer is quiet
                 this.buffer = new byte[length / 2];
                 this.memory.give(length / 2);
