@@ -80,7 +80,10 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
             int port = this.bound.get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             log.info("Echoing on " + describeAddress() + ":" + port + " (framing " + this.properties.framing().configName()
                     + ", max-message-size " + this.properties.maxMessageSize().toBytes() + " bytes, max-connections "
-                    + this.properties.maxConnections() + (this.properties.ssl().enabled() ? ", TLS" : "") + ")");
+                    + this.properties.maxConnections() + ", max-buffer-memory " + this.properties.maxBufferMemoryBytes()
+                    + " bytes" + (this.properties.ssl().enabled() ? ", TLS" : "") + ")");
+            HeapFit.warning(this.properties.maxConnections(), this.properties.ssl().enabled(),
+                    this.properties.maxBufferMemoryBytes(), Runtime.getRuntime().maxMemory()).ifPresent(log::warn);
             this.running = true;
             if (this.unreadEchoes != null) {
                 this.unreadEchoes.start();

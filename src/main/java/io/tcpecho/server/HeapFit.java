@@ -1,0 +1,44 @@
+package io.tcpecho.server;
+
+import java.util.Optional;
+
+/**
+ * Whether {@code max-connections} idle connections fit in the heap beside {@code max-buffer-memory}.
+ * What a connection holds is measured, not configured (README "Performance": 6.3 KB of heap plain,
+ * 18.9 KB with TLS, in JSSE's buffers and a deeper parked stack), so a setting that cannot fit is
+ * only known at start-up, and a flood of connections would find it as an OutOfMemoryError that takes
+ * every connection down. The JVM cannot tell in advance; this says so in the log instead.
+ */
+final class HeapFit {
+
+    /** 6.3 KB measured per idle plain connection, rounded up. */
+    static final long PLAIN_CONNECTION_BYTES = 7 * 1024;
+
+    /** 18.9 KB measured per idle TLS connection, rounded up. */
+    static final long TLS_CONNECTION_BYTES = 20 * 1024;
+
+    /** The application itself, idle: 20.7–23.9 MB after a full GC, rounded up. */
+    static final long BASELINE_BYTES = 28L * 1024 * 1024;
+
+    private HeapFit() {
+    }
+
+    /** A warning when the connections would not fit in {@code maxHeap}; empty when they would. */
+    static Optional<String> warning(int maxConnections, boolean tls, long bufferMemory, long maxHeap) {
+        long perConnection = tls ? TLS_CONNECTION_BYTES : PLAIN_CONNECTION_BYTES;
+        long needed = BASELINE_BYTES + bufferMemory + maxConnections * perConnection;
+        if (needed <= maxHeap) {
+            return Optional.empty();
+        }
+        long fit = Math.max(0, (maxHeap - BASELINE_BYTES - bufferMemory) / perConnection);
+        return Optional.of("echo.tcp.max-connections of " + maxConnections + (tls ? " TLS" : "") + " connections needs about "
+                + megabytes(needed) + " MB of heap (" + perConnection / 1024 + " KB each, max-buffer-memory "
+                + megabytes(bufferMemory) + " MB), more than the heap's " + megabytes(maxHeap) + " MB: about " + fit
+                + " fit before the JVM runs out of memory. Lower echo.tcp.max-connections, or raise the heap"
+                + " (-Xmx; in the chart, resources.limits.memory)");
+    }
+
+    private static long megabytes(long bytes) {
+        return bytes / (1024 * 1024);
+    }
+}
