@@ -79,7 +79,7 @@ class EchoMetrics implements ConnectionObserver {
                 .register(registry);
         // Pre-register the usual error reasons so a dashboard sees zeros rather than no series.
         for (String reason : new String[] {"oversize", "framing", "partial-frame", "buffer-memory", "tls-handshake", "read",
-            "write"}) {
+            "write", "accept"}) {
             error(reason, 0);
         }
     }

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,8 +50,15 @@ class ServerSockets {
 
     private final Tls tls;
 
-    ServerSockets(TcpServerProperties properties, ObjectProvider<SslBundles> sslBundles) {
+    private final ObjectProvider<ConnectionObserver> observer;
+
+    /** A listener out of file descriptors fails every accept until some close: one WARN per 10 s says so. */
+    private final WarningLimit acceptWarnings = new WarningLimit(1, Duration.ofSeconds(10));
+
+    ServerSockets(TcpServerProperties properties, ObjectProvider<SslBundles> sslBundles,
+            ObjectProvider<ConnectionObserver> observer) {
         this.sslBundles = sslBundles;
+        this.observer = observer;
         this.tls = properties.ssl().enabled() ? tls(properties.ssl().bundle()) : null;
     }
 
@@ -215,8 +223,19 @@ class ServerSockets {
      * loop (Spring Integration's, calling {@link #accept()}) hands those out as usual; when it
      * reaches the wake-up connection it closes the listener, and connects from then on are
      * refused. Nothing polls while the service runs.
+     *
+     * <p>An accept that fails for want of resources (file descriptors: "Too many open files", or
+     * kernel memory) leaves the listener open and tries again after a pause. Spring Integration's
+     * accept loop treats any failure as fatal and stops the factory, which closes every open
+     * connection: 20,000 TLS connections at a 20,000-file limit took the service down that way. The
+     * pause (50 ms, doubling to 1.6 s, as Tomcat's acceptor does) lets connections close and free
+     * their descriptors, and new connects wait in the backlog meanwhile.
      */
-    private static final class Listener extends ServerSocket {
+    private final class Listener extends ServerSocket {
+
+        static final Duration FIRST_PAUSE = Duration.ofMillis(50);
+
+        static final Duration LONGEST_PAUSE = Duration.ofMillis(1600);
 
         /** How long the wake-up connect and then the accept loop may take before the listener is closed anyway. */
         static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
@@ -225,6 +244,9 @@ class ServerSockets {
         private final boolean tls;
 
         private final CountDownLatch closed = new CountDownLatch(1);
+
+        /** The pause before the next accept if this one fails for want of resources; only the accept loop uses it. */
+        private Duration pause = FIRST_PAUSE;
 
         /** The wake-up connection's own address and port, once a close is requested. */
         private volatile InetSocketAddress wakeUp;
@@ -278,7 +300,7 @@ class ServerSockets {
 
         @Override
         public Socket accept() throws IOException {
-            Socket accepted = this.tls ? acceptForTls() : super.accept();
+            Socket accepted = acceptWhileResourcesAllow();
             if (isWakeUp(accepted)) {
                 accepted.close();
                 closeQuietly();
@@ -286,6 +308,43 @@ class ServerSockets {
                 throw new SocketException("Echo listener closed for the drain");
             }
             return accepted;
+        }
+
+        private Socket acceptWhileResourcesAllow() throws IOException {
+            while (true) {
+                try {
+                    Socket accepted = this.tls ? acceptForTls() : super.accept();
+                    this.pause = FIRST_PAUSE;
+                    return accepted;
+                }
+                catch (SocketException | SocketTimeoutException ex) {
+                    throw ex; // closed (the drain, a stop), or Spring Integration's own timeout
+                }
+                catch (IOException ex) {
+                    // The JDK reports accept(2)'s EMFILE, ENFILE, ENOBUFS and ENOMEM as a plain IOException.
+                    if (isClosed()) {
+                        throw ex;
+                    }
+                    pauseAccepting(ex);
+                }
+            }
+        }
+
+        private void pauseAccepting(IOException failure) throws IOException {
+            ServerSockets.this.observer.getIfAvailable(() -> ConnectionObserver.NONE).error("accept");
+            String warning = "Could not accept a connection (" + failure.getMessage() + "); accepting again in "
+                    + this.pause.toMillis() + " ms, new connects wait in the backlog meanwhile. Out of file"
+                    + " descriptors: raise the limit (ulimit -n) or lower echo.tcp.max-connections";
+            ServerSockets.this.acceptWarnings.warn(log, "accept", warning, warning);
+            try {
+                Thread.sleep(this.pause);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new SocketException("Interrupted while accepting was paused");
+            }
+            Duration doubled = this.pause.multipliedBy(2);
+            this.pause = doubled.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : doubled;
         }
 
         /** What {@link ServerSocket#accept()} does, with the socket TLS will be layered over. */

@@ -52,10 +52,24 @@ final class EchoProcess implements AutoCloseable {
 
     /** {@link #start(Path, String...)} with extra JVM options, which go before {@code -jar}. */
     static EchoProcess start(Path work, List<String> jvmOptions, String... arguments) throws IOException {
+        return start(work, List.of(), jvmOptions, arguments);
+    }
+
+    /**
+     * {@link #start(Path, String...)} with at most {@code files} open file descriptors (soft and hard
+     * limit, so the JVM cannot raise it), as a container runtime's {@code nofile} limit sets it.
+     */
+    static EchoProcess startWithFileLimit(Path work, int files, String... arguments) throws IOException {
+        return start(work, List.of("sh", "-c", "ulimit -n " + files + " && exec \"$@\"", "sh"), List.of(), arguments);
+    }
+
+    private static EchoProcess start(Path work, List<String> prefix, List<String> jvmOptions, String... arguments)
+            throws IOException {
         Path log = Files.createTempFile(work, "tcp-echo-", ".log");
         List<String> options = new ArrayList<>(List.of("-Xmx256m"));
         options.addAll(jvmOptions);
-        List<String> command = jarCommand(options);
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(jarCommand(options));
         command.addAll(List.of("--echo.tcp.port=0", "--echo.tcp.bind-address=127.0.0.1", "--server.port=0",
                 "--server.address=127.0.0.1"));
         command.addAll(List.of(arguments));
@@ -140,6 +154,19 @@ final class EchoProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** The body of a GET on the Actuator port. */
+    String httpGet(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path))
+                .timeout(Duration.ofSeconds(5)).build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        }
+    }
+
+    boolean isAlive() {
+        return this.process.isAlive();
     }
 
     /** SIGTERM, what Kubernetes sends first. */

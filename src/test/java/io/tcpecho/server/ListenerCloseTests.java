@@ -42,7 +42,8 @@ class ListenerCloseTests {
 
     private final ServerSockets sockets = new ServerSockets(
             new Binder(new MapConfigurationPropertySource(Map.of())).bindOrCreate("echo.tcp", TcpServerProperties.class),
-            new DefaultListableBeanFactory().getBeanProvider(SslBundles.class));
+            new DefaultListableBeanFactory().getBeanProvider(SslBundles.class),
+            new DefaultListableBeanFactory().getBeanProvider(ConnectionObserver.class));
 
     private final List<AutoCloseable> resources = new ArrayList<>();
 
