@@ -84,6 +84,8 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
                     + " bytes" + (this.properties.ssl().enabled() ? ", TLS" : "") + ")");
             HeapFit.warning(this.properties.maxConnections(), this.properties.ssl().enabled(),
                     this.properties.maxBufferMemoryBytes(), Runtime.getRuntime().maxMemory()).ifPresent(log::warn);
+            HeapFit.frameWarning(this.properties.maxMessageBytes(), this.properties.maxBufferMemoryBytes())
+                    .ifPresent(log::warn);
             this.running = true;
             if (this.unreadEchoes != null) {
                 this.unreadEchoes.start();

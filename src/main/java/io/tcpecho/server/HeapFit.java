@@ -3,7 +3,8 @@ package io.tcpecho.server;
 import java.util.Optional;
 
 /**
- * Whether {@code max-connections} idle connections fit in the heap beside {@code max-buffer-memory}.
+ * Whether {@code max-connections} idle connections fit in the heap beside {@code max-buffer-memory},
+ * and a frame of {@code max-message-size} in {@code max-buffer-memory}.
  * What a connection holds is measured, not configured (README "Performance": 6.3 KB of heap plain,
  * 17.4–18.8 KB with TLS, in JSSE's buffers and a deeper parked stack), so a setting that cannot fit is
  * only known at start-up, and a flood of connections would find it as an OutOfMemoryError that takes
@@ -36,6 +37,19 @@ final class HeapFit {
                 + megabytes(bufferMemory) + " MB), more than the heap's " + megabytes(maxHeap) + " MB: about " + fit
                 + " fit before the JVM runs out of memory. Lower echo.tcp.max-connections, or raise the heap"
                 + " (-Xmx; in the chart, resources.limits.memory)");
+    }
+
+    /**
+     * A warning when a frame of {@code max-message-size} could never be collected: a frame longer
+     * than one read is counted against {@code max-buffer-memory} while its end is awaited.
+     */
+    static Optional<String> frameWarning(long maxMessageSize, long bufferMemory) {
+        if (maxMessageSize + 2 <= bufferMemory) {
+            return Optional.empty();
+        }
+        return Optional.of("echo.tcp.max-message-size of " + maxMessageSize + " bytes is more than max-buffer-memory of "
+                + bufferMemory + " bytes: frames longer than that are refused (error buffer-memory), not echoed."
+                + " Raise echo.tcp.max-buffer-memory (or the heap) or lower echo.tcp.max-message-size");
     }
 
     private static long megabytes(long bytes) {

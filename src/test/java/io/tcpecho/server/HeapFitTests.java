@@ -43,4 +43,11 @@ class HeapFitTests {
         assertThat(output.getOut()).contains("WARN")
                 .contains("echo.tcp.max-connections of " + tooMany + " connections needs about");
     }
+
+    @Test
+    void maxMessageSizeBeyondTheBufferMemoryIsWarnedAbout() {
+        assertThat(HeapFit.frameWarning(64 * 1024, 64 * MB)).isEmpty();
+        assertThat(HeapFit.frameWarning(100 * MB, 64 * MB)).hasValueSatisfying(warning -> assertThat(warning)
+                .contains("echo.tcp.max-message-size of 104857600 bytes is more than max-buffer-memory of 67108864 bytes"));
+    }
 }
