@@ -93,9 +93,10 @@ final class DelimiterDecoder implements Deserializer<byte[]> {
             }
             // Counted before it is copied, as the stream will grow (doubling): past max-message-size + 1
             // the frame is refused as oversize right below, so no more than that is counted.
-            long needed = Math.min(earlier.size() + (long) (end - start), this.maxMessageSize + 2L);
+            long most = this.maxMessageSize + 2L;
+            long needed = Math.min(earlier.size() + (long) (end - start), most);
             if (needed > held) {
-                long more = Math.max(needed, 2 * held) - held;
+                long more = Math.min(Math.max(needed, 2 * held), most) - held;
                 in.holdFrame(more);
                 held += more;
             }
