@@ -51,21 +51,9 @@ class WriteBatchingTests {
 
     @Test
     void writeBufferGrowsOnlyToWhatTheEchoesNeed() throws IOException {
-        List<Integer> writes = new ArrayList<>();
-        ByteArrayOutputStream socket = new ByteArrayOutputStream();
-        OutputStream sink = new OutputStream() {
-            @Override
-            public void write(int b) {
-                socket.write(b);
-                writes.add(1);
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                socket.write(bytes, offset, length);
-                writes.add(length);
-            }
-        };
+        SocketStandIn sink = new SocketStandIn();
+        List<Integer> writes = sink.writes;
+        ByteArrayOutputStream socket = sink.bytes;
         FrameOutputStream out = new FrameOutputStream(sink, BufferMemory.unbounded().account(), false);
         assertThat(out.capacity()).as("nothing allocated before the first echo").isZero();
         out.write(new byte[66]);
@@ -84,21 +72,9 @@ class WriteBatchingTests {
     }
     @Test
     void writesEveryByteInOrderWhenMemoryRefusesGrowthAndGivesGrowthBackWhenEchoesGetSmall() throws IOException {
-        List<Integer> writes = new ArrayList<>();
-        ByteArrayOutputStream socket = new ByteArrayOutputStream();
-        OutputStream sink = new OutputStream() {
-            @Override
-            public void write(int b) {
-                socket.write(b);
-                writes.add(1);
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                socket.write(bytes, offset, length);
-                writes.add(length);
-            }
-        };
+        SocketStandIn sink = new SocketStandIn();
+        List<Integer> writes = sink.writes;
+        ByteArrayOutputStream socket = sink.bytes;
         // half of 2 KB for buffers: 256 bytes free of charge, grown at most to 1 KB
         BufferMemory memory = new BufferMemory(2 * 1024);
         FrameOutputStream out = new FrameOutputStream(sink, memory.account(), false);
@@ -122,5 +98,25 @@ class WriteBatchingTests {
         }
         assertThat(out.capacity()).isEqualTo(FrameOutputStream.INITIAL_CAPACITY);
         assertThat(memory.used()).isZero();
+    }
+
+    /** Stands in for a socket's output: keeps what is written and the size of each write call. */
+    private static final class SocketStandIn extends OutputStream {
+
+        final List<Integer> writes = new ArrayList<>();
+
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public void write(int b) {
+            this.bytes.write(b);
+            this.writes.add(1);
+        }
+
+        @Override
+        public void write(byte[] data, int offset, int length) {
+            this.bytes.write(data, offset, length);
+            this.writes.add(length);
+        }
     }
 }
