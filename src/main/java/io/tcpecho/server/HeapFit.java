@@ -6,7 +6,7 @@ import java.util.Optional;
  * Whether {@code max-connections} idle connections fit in the heap beside {@code max-buffer-memory},
  * and a frame of {@code max-message-size} in {@code max-buffer-memory}.
  * What a connection holds is measured, not configured (README "Performance": 6.3 KB of heap plain,
- * 17.4–18.8 KB with TLS, in JSSE's buffers and a deeper parked stack), so a setting that cannot fit is
+ * 17.0–18.9 KB with TLS, in JSSE's buffers and a deeper parked stack), so a setting that cannot fit is
  * only known at start-up, and a flood of connections would find it as an OutOfMemoryError that takes
  * every connection down. The JVM cannot tell in advance; this says so in the log instead.
  */
@@ -15,7 +15,7 @@ final class HeapFit {
     /** 6.3 KB measured per idle plain connection, rounded up. */
     static final long PLAIN_CONNECTION_BYTES = 7 * 1024;
 
-    /** 17.4–18.8 KB measured per idle TLS connection, rounded up. */
+    /** 17.0–18.9 KB measured per idle TLS connection, rounded up. */
     static final long TLS_CONNECTION_BYTES = 20 * 1024;
 
     /** The application itself, idle: 20.7–23.9 MB after a full GC, rounded up. */
