@@ -82,9 +82,9 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
                     + ", max-message-size " + this.properties.maxMessageSize().toBytes() + " bytes, max-connections "
                     + this.properties.maxConnections() + ", max-buffer-memory " + this.properties.maxBufferMemoryBytes()
                     + " bytes" + (this.properties.ssl().enabled() ? ", TLS" : "") + ")");
-            HeapFit.warning(this.properties.maxConnections(), this.properties.ssl().enabled(),
+            ResourceFit.heapWarning(this.properties.maxConnections(), this.properties.ssl().enabled(),
                     this.properties.maxBufferMemoryBytes(), Runtime.getRuntime().maxMemory()).ifPresent(log::warn);
-            HeapFit.frameWarning(this.properties.maxMessageBytes(), this.properties.maxBufferMemoryBytes())
+            ResourceFit.frameWarning(this.properties.maxMessageBytes(), this.properties.maxBufferMemoryBytes())
                     .ifPresent(log::warn);
             this.running = true;
             if (this.unreadEchoes != null) {

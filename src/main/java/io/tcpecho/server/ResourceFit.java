@@ -10,7 +10,7 @@ import java.util.Optional;
  * only known at start-up, and a flood of connections would find it as an OutOfMemoryError that takes
  * every connection down. The JVM cannot tell in advance; this says so in the log instead.
  */
-final class HeapFit {
+final class ResourceFit {
 
     /** 6.3 KB measured per idle plain connection, rounded up. */
     static final long PLAIN_CONNECTION_BYTES = 7 * 1024;
@@ -24,11 +24,11 @@ final class HeapFit {
      */
     static final long BASELINE_BYTES = 28L * 1024 * 1024;
 
-    private HeapFit() {
+    private ResourceFit() {
     }
 
     /** A warning when the connections would not fit in {@code maxHeap}; empty when they would. */
-    static Optional<String> warning(int maxConnections, boolean tls, long bufferMemory, long maxHeap) {
+    static Optional<String> heapWarning(int maxConnections, boolean tls, long bufferMemory, long maxHeap) {
         long perConnection = tls ? TLS_CONNECTION_BYTES : PLAIN_CONNECTION_BYTES;
         long needed = BASELINE_BYTES + bufferMemory + maxConnections * perConnection;
         if (needed <= maxHeap) {
