@@ -1,11 +1,13 @@
 package io.tcpecho.server;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -86,6 +88,7 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
                     this.properties.maxBufferMemoryBytes(), Runtime.getRuntime().maxMemory()).ifPresent(log::warn);
             ResourceFit.frameWarning(this.properties.maxMessageBytes(), this.properties.maxBufferMemoryBytes())
                     .ifPresent(log::warn);
+            ResourceFit.fileWarning(this.properties.maxConnections(), maxFileDescriptors()).ifPresent(log::warn);
             this.running = true;
             if (this.unreadEchoes != null) {
                 this.unreadEchoes.start();
@@ -103,6 +106,12 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while binding echo.tcp.port", ex);
         }
+    }
+
+    /** The process's descriptor limit as Micrometer's {@code process.files.max} reads it; -1 where unknown. */
+    private static long maxFileDescriptors() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount() : -1;
     }
 
     private String describeAddress() {

@@ -3,8 +3,9 @@ package io.tcpecho.server;
 import java.util.Optional;
 
 /**
- * Whether {@code max-connections} idle connections fit in the heap beside {@code max-buffer-memory},
- * and a frame of {@code max-message-size} in {@code max-buffer-memory}.
+ * Whether {@code max-connections} idle connections fit in the heap beside {@code max-buffer-memory}
+ * and in the process's file-descriptor limit, and a frame of {@code max-message-size} in
+ * {@code max-buffer-memory}.
  * What a connection holds is measured, not configured (README "Performance": 6.3 KB of heap plain,
  * 17.0–18.9 KB with TLS, in JSSE's buffers and a deeper parked stack), so a setting that cannot fit is
  * only known at start-up, and a flood of connections would find it as an OutOfMemoryError that takes
@@ -23,6 +24,12 @@ final class ResourceFit {
      * Serial GC (which a pod under 2 CPUs or 1792 MB gets); this sits between the two.
      */
     static final long BASELINE_BYTES = 28L * 1024 * 1024;
+
+    /**
+     * Descriptors the JVM holds besides its connections: 18 measured idle (the jar, epoll and event
+     * descriptors, the TCP and HTTP listeners), plus the Actuator's HTTP connections; rounded up generously.
+     */
+    static final long JVM_FILES = 100;
 
     private ResourceFit() {
     }
@@ -53,6 +60,26 @@ final class ResourceFit {
         return Optional.of("echo.tcp.max-message-size of " + maxMessageSize + " bytes is more than max-buffer-memory of "
                 + bufferMemory + " bytes: frames longer than that are refused (error buffer-memory), not echoed."
                 + " Raise echo.tcp.max-buffer-memory (or the heap) or lower echo.tcp.max-message-size");
+    }
+
+    /**
+     * A warning when {@code max-connections} connections, one descriptor each, would not fit in the
+     * process's limit ({@code maxFiles}: RLIMIT_NOFILE, which the JVM raises to the hard limit at
+     * start-up); empty when they would, or when the limit is unknown ({@code maxFiles <= 0}). Past
+     * the limit accept fails and the listener pauses (ServerSockets), so connects wait instead of
+     * being served.
+     */
+    static Optional<String> fileWarning(int maxConnections, long maxFiles) {
+        long needed = maxConnections + JVM_FILES;
+        if (maxFiles <= 0 || needed <= maxFiles) {
+            return Optional.empty();
+        }
+        long fit = Math.max(0, maxFiles - JVM_FILES);
+        return Optional.of("echo.tcp.max-connections of " + maxConnections + " needs about " + needed
+                + " file descriptors (one a connection, about " + JVM_FILES + " for the JVM), more than this process's limit of "
+                + maxFiles + ": past about " + fit + " connections accepting fails and pauses, and new connects wait."
+                + " Raise the limit (ulimit -n; systemd LimitNOFILE; the container runtime's nofile) or lower"
+                + " echo.tcp.max-connections");
     }
 
     private static long megabytes(long bytes) {

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * fails with "Too many open files"; Spring Integration's accept loop would stop the listener and
  * close every connection. Here the listener pauses and goes on: connections already open keep
  * echoing, the connects past the limit wait in the backlog, and once a few connections close
- * they are accepted and echo what they sent while waiting.
+ * they are accepted and echo what they sent while waiting. The start-up log said so in advance.
  */
 class FileLimitEndToEndTests {
 
@@ -55,7 +55,10 @@ class FileLimitEndToEndTests {
                 }
                 assertThat(waiting).as("a connect past the file limit of %d", FILES).isNotNull();
                 assertThat(app.isAlive()).isTrue();
-                assertThat(app.log()).contains("Could not accept a connection (Too many open files); accepting again in");
+                assertThat(app.log()).contains("Could not accept a connection (Too many open files); accepting again in")
+                        .as("the start-up warning").contains("echo.tcp.max-connections of 20000 needs about 20100"
+                                + " file descriptors (one a connection, about 100 for the JVM), more than this process's"
+                                + " limit of 256");
 
                 for (EchoSocket client : open.subList(0, 10)) {
                     client.close();
