@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Soak test: runs target/tcp-echo.jar under steady load for MINUTES (default 10; CI passes 1) and
 # fails (exit 1) when heap-after-GC, open file descriptors or threads grew from the start of the
-# load to its end beyond the tolerances below, when any echo was wrong, or when the server died.
+# load to its end beyond the tolerances below, when the buffer memory counted is not back to 0 once
+# every connection has closed, when any echo was wrong, or when the server died.
 #
 #   src/bench/soak.sh [minutes]           (build first: ./mvnw -DskipTests package)
 #
@@ -10,7 +11,10 @@
 # echo, plus a connect-churn loop (one connection per frame; every tenth a partial frame then close,
 # every tenth the quit word) so the error and close paths run thousands of times too.
 # Measured with no load running: after a warm-up (start) and after the load (end), each after two
-# full GCs (jcmd GC.run): heap used, /proc/PID/fd entries, /proc/PID/status Threads.
+# full GCs (jcmd GC.run): heap used, /proc/PID/fd entries, /proc/PID/status Threads. Also at the
+# end, with every connection closed, echo_buffer_memory_used_bytes must be back to 0: every grown
+# buffer and every frame awaiting its end is counted against max-buffer-memory and released with its
+# connection, and a count that leaked would shrink the budget until frames were refused.
 #
 # Environment: JDK (a JDK 25+ home), SOAK_WARMUP_SECONDS (default 15), and tolerances
 # SOAK_HEAP_MB (default 8: allowed heap growth, plus SOAK_HEAP_PERCENT, default 10, of the start),
@@ -125,6 +129,17 @@ settle() { # wait (max 30 s) until the server has no connection open
   echo "warning: connections still open: ${active:-?}" >&2
 }
 
+buffer_memory() { # echo_buffer_memory_used_bytes once it is 0, or after 10 s what it still is
+  local used
+  for _ in $(seq 1 20); do
+    used=$(curl -s --max-time 5 "http://127.0.0.1:$HTTP/actuator/prometheus" \
+      | awk '/^echo_buffer_memory_used_bytes/ {print int($2)}')
+    [ "${used:-1}" = 0 ] && break
+    sleep 0.5
+  done
+  echo "${used:--1}"
+}
+
 # heap_kb fds threads rss_kb, measured after two full GCs
 sample() {
   "$JDK/bin/jcmd" "$SERVER" GC.run >/dev/null && "$JDK/bin/jcmd" "$SERVER" GC.run >/dev/null
@@ -142,6 +157,7 @@ load "$WARMUP" warmup
 finish_load warmup
 MESSAGES=0 CHURNED=0
 settle
+b0=$(buffer_memory)
 read -r h0 f0 t0 r0 <<<"$(sample)"
 
 SECONDS_TOTAL=$((MINUTES * 60))
@@ -160,9 +176,10 @@ alive=yes
 kill -0 "$SERVER" 2>/dev/null || alive=no
 if [ "$alive" = yes ]; then
   settle
+  b1=$(buffer_memory)
   read -r h1 f1 t1 r1 <<<"$(sample)"
 else
-  h1=0 f1=0 t1=0 r1=0
+  h1=0 f1=0 t1=0 r1=0 b1=-1
 fi
 
 heap_allowed=$((HEAP_MB * 1024 + h0 * HEAP_PERCENT / 100))
@@ -178,6 +195,8 @@ printf '%-16s %12s %12s %12s %12s  %s\n' measure start end growth allowed result
 verdict heap_after_gc_kb "$h0" "$h1" "$heap_allowed"
 verdict open_fds "$f0" "$f1" "$FDS"
 verdict threads "$t0" "$t1" "$THREADS"
+[ "$b1" = 0 ] && result=ok || { result=LEAKED; status=1; }
+printf '%-16s %12s %12s %12s %12s  %s\n' buffer_memory_b "$b0" "$b1" "" "0 at the end" "$result"
 printf '%-16s %12s %12s %+12d %12s  %s\n' rss_kb "$r0" "$r1" $((r1 - r0)) "(info)" ""
 [ "$WRONG" -eq 0 ] || { echo "FAIL: $WRONG wrong echoes or failed load runs" >&2; status=1; }
 [ "$alive" = yes ] || { echo "FAIL: the server died; log: $DIR/server.log" >&2; status=1; }
