@@ -116,8 +116,8 @@ class PrometheusEndToEndTests {
             List<JsonNode> rules = prometheus.api("/api/v1/rules?type=alert").path("data").path("groups").valueStream()
                     .flatMap(group -> group.path("rules").valueStream()).toList();
             assertThat(rules).extracting(rule -> rule.path("name").asString()).containsExactlyInAnyOrder(
-                    "TcpEchoDown", "TcpEchoConnectionsNearMax", "TcpEchoBufferMemoryNearMax", "TcpEchoErrorRate",
-                    "TcpEchoHighP99Latency");
+                    "TcpEchoDown", "TcpEchoConnectionsNearMax", "TcpEchoBufferMemoryNearMax",
+                    "TcpEchoFileDescriptorsNearLimit", "TcpEchoErrorRate", "TcpEchoHighP99Latency");
             assertThat(rules).allSatisfy(rule -> {
                 assertThat(rule.path("health").asString()).as(rule.toString()).isEqualTo("ok");
                 assertThat(rule.path("state").asString()).as(rule.toString()).isEqualTo("inactive");
