@@ -35,6 +35,16 @@ public final class BufferMemory {
         this.capacity = capacity;
     }
 
+    /**
+     * The most one frame holds of the budget while it spans reads, for frames of {@code maxMessageSize}:
+     * a delimited frame is counted up to its payload, a two-byte terminator's first byte and the byte
+     * that shows it is oversize ({@code DelimiterDecoder}); a length header's payload is never more
+     * than {@code maxMessageSize}.
+     */
+    public static long mostHeldByFrame(long maxMessageSize) {
+        return maxMessageSize + 2;
+    }
+
     /** No bound: for the client side, which holds one connection's worth. */
     public static BufferMemory unbounded() {
         return new BufferMemory(Long.MAX_VALUE);

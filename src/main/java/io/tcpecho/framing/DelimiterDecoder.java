@@ -93,7 +93,7 @@ final class DelimiterDecoder implements Deserializer<byte[]> {
             }
             // Counted before it is copied, as the stream will grow (doubling): past max-message-size + 1
             // the frame is refused as oversize right below, so no more than that is counted.
-            long most = this.maxMessageSize + 2L;
+            long most = BufferMemory.mostHeldByFrame(this.maxMessageSize);
             long needed = Math.min(earlier.size() + (long) (end - start), most);
             if (needed > held) {
                 long more = Math.min(Math.max(needed, 2 * held), most) - held;

@@ -2,6 +2,8 @@ package io.tcpecho.server;
 
 import java.util.Optional;
 
+import io.tcpecho.framing.BufferMemory;
+
 /**
  * Whether {@code max-connections} idle connections fit in the heap beside {@code max-buffer-memory}
  * and in the process's file-descriptor limit, and a frame of {@code max-message-size} in
@@ -54,7 +56,7 @@ final class ResourceFit {
      * than one read is counted against {@code max-buffer-memory} while its end is awaited.
      */
     static Optional<String> frameWarning(long maxMessageSize, long bufferMemory) {
-        if (maxMessageSize + 2 <= bufferMemory) {
+        if (BufferMemory.mostHeldByFrame(maxMessageSize) <= bufferMemory) {
             return Optional.empty();
         }
         return Optional.of("echo.tcp.max-message-size of " + maxMessageSize + " bytes is more than max-buffer-memory of "
