@@ -80,14 +80,14 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
     public void start() {
         try {
             int port = this.bound.get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            long bufferMemory = this.properties.maxBufferMemoryBytes();
             log.info("Echoing on " + describeAddress() + ":" + port + " (framing " + this.properties.framing().configName()
                     + ", max-message-size " + this.properties.maxMessageSize().toBytes() + " bytes, max-connections "
-                    + this.properties.maxConnections() + ", max-buffer-memory " + this.properties.maxBufferMemoryBytes()
+                    + this.properties.maxConnections() + ", max-buffer-memory " + bufferMemory
                     + " bytes" + (this.properties.ssl().enabled() ? ", TLS" : "") + ")");
             ResourceFit.heapWarning(this.properties.maxConnections(), this.properties.ssl().enabled(),
-                    this.properties.maxBufferMemoryBytes(), Runtime.getRuntime().maxMemory()).ifPresent(log::warn);
-            ResourceFit.frameWarning(this.properties.maxMessageBytes(), this.properties.maxBufferMemoryBytes())
-                    .ifPresent(log::warn);
+                    bufferMemory, Runtime.getRuntime().maxMemory()).ifPresent(log::warn);
+            ResourceFit.frameWarning(this.properties.maxMessageBytes(), bufferMemory).ifPresent(log::warn);
             ResourceFit.fileWarning(this.properties.maxConnections(), maxFileDescriptors()).ifPresent(log::warn);
             this.running = true;
             if (this.unreadEchoes != null) {

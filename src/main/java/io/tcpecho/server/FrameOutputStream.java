@@ -86,12 +86,13 @@ final class FrameOutputStream extends OutputStream {
                 return true;
             }
         }
-        int capacity = Math.max(INITIAL_CAPACITY, this.buffer.length);
+        // the first INITIAL_CAPACITY bytes are not counted against the account
+        int counted = Math.max(INITIAL_CAPACITY, this.buffer.length);
+        int capacity = counted;
         while (capacity < needed) {
             capacity *= 2;
         }
         capacity = Math.min(capacity, MAX_CAPACITY);
-        int counted = Math.max(INITIAL_CAPACITY, this.buffer.length);
         if (capacity > counted && !this.memory.tryGrow(capacity - counted)) {
             flush();
             return length <= this.buffer.length;
