@@ -118,26 +118,25 @@ finish_load() {
   LOADERS=()
 }
 
-settle() { # wait (max 30 s) until the server has no connection open
-  local active
-  for _ in $(seq 1 60); do
-    active=$(curl -s --max-time 5 "http://127.0.0.1:$HTTP/actuator/prometheus" \
-      | awk '/^echo_connections_active/ {print int($2)}')
-    [ "${active:-1}" = 0 ] && return 0
+at_zero() { # meter tries: prints the meter once it is 0, or after tries x 0.5 s what it still is (-1: unread)
+  local value
+  for _ in $(seq 1 "$2"); do
+    value=$(curl -s --max-time 5 "http://127.0.0.1:$HTTP/actuator/prometheus" \
+      | awk -v meter="^$1" '$0 ~ meter {print int($2)}')
+    [ "${value:-1}" = 0 ] && break
     sleep 0.5
   done
-  echo "warning: connections still open: ${active:-?}" >&2
+  echo "${value:--1}"
+}
+
+settle() { # wait (max 30 s) until the server has no connection open
+  local active
+  active=$(at_zero echo_connections_active 60)
+  [ "$active" = 0 ] || echo "warning: connections still open: $active" >&2
 }
 
 buffer_memory() { # echo_buffer_memory_used_bytes once it is 0, or after 10 s what it still is
-  local used
-  for _ in $(seq 1 20); do
-    used=$(curl -s --max-time 5 "http://127.0.0.1:$HTTP/actuator/prometheus" \
-      | awk '/^echo_buffer_memory_used_bytes/ {print int($2)}')
-    [ "${used:-1}" = 0 ] && break
-    sleep 0.5
-  done
-  echo "${used:--1}"
+  at_zero echo_buffer_memory_used_bytes 20
 }
 
 # heap_kb fds threads rss_kb, measured after two full GCs
