@@ -1,8 +1,10 @@
 package io.tcpecho.framing;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -72,14 +74,15 @@ class FrameInputStreamTests {
         assertThat(in.read()).isEqualTo(-1);
         assertThat(hooks).hasValue(2);
     }
+
     @Test
     void keepsReadingEveryByteWithTheBufferItHasWhenMemoryRefusesGrowth() throws IOException {
         byte[] data = new byte[256 * 1024];
-        new java.util.Random(3).nextBytes(data);
+        new Random(3).nextBytes(data);
         BufferMemory memory = new BufferMemory(2 * 1024);
         FrameInputStream in = new FrameInputStream(new ByteArrayInputStream(data), memory.account(), () -> {
         });
-        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
         int largest = 0;
         while (in.fill()) {
             largest = Math.max(largest, in.array().length);

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.tcpecho.framing.BufferMemory;
@@ -70,6 +71,7 @@ class WriteBatchingTests {
         assertThat(out.capacity()).isLessThanOrEqualTo(FrameOutputStream.MAX_CAPACITY);
         assertThat(socket.size()).isEqualTo(66 + 16 * 1026 + FrameOutputStream.MAX_CAPACITY * 2);
     }
+
     @Test
     void writesEveryByteInOrderWhenMemoryRefusesGrowthAndGivesGrowthBackWhenEchoesGetSmall() throws IOException {
         SocketStandIn sink = new SocketStandIn();
@@ -81,7 +83,7 @@ class WriteBatchingTests {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         for (int i = 0; i < 16; i++) {
             byte[] echo = new byte[300];
-            java.util.Arrays.fill(echo, (byte) i);
+            Arrays.fill(echo, (byte) i);
             out.write(echo);
             out.write('\n');
             expected.write(echo);
