@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,26 +66,41 @@ final class EchoProcess implements AutoCloseable {
 
     private static EchoProcess start(Path work, List<String> prefix, List<String> jvmOptions, String... arguments)
             throws IOException {
-        Path log = Files.createTempFile(work, "tcp-echo-", ".log");
         List<String> options = new ArrayList<>(List.of("-Xmx256m"));
         options.addAll(jvmOptions);
         List<String> command = new ArrayList<>(prefix);
         command.addAll(jarCommand(options));
-        command.addAll(List.of("--echo.tcp.port=0", "--echo.tcp.bind-address=127.0.0.1", "--server.port=0",
-                "--server.address=127.0.0.1"));
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return start(work, command, Path.of("."), Map.of());
+    }
+
+    /**
+     * Starts {@code command}, a {@code java -jar} of the service, in {@code directory} with {@code environment}
+     * added to this one's, on loopback and free ports, and waits until both ports are bound.
+     */
+    static EchoProcess start(Path work, List<String> command, Path directory, Map<String, String> environment)
+            throws IOException {
+        Path log = Files.createTempFile(work, "tcp-echo-", ".log");
+        List<String> onLoopback = new ArrayList<>(command);
+        onLoopback.addAll(List.of("--echo.tcp.port=0", "--echo.tcp.bind-address=127.0.0.1", "--server.port=0",
+                "--server.address=127.0.0.1"));
+        ProcessBuilder builder = new ProcessBuilder(onLoopback).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         int[] ports = new int[2];
         try {
-            await("tcp-echo started").atMost(STARTUP).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                String text = Files.readString(log, StandardCharsets.UTF_8);
-                assertThat(process.isAlive()).as("tcp-echo exited early; its log:%n%s", text).isTrue();
-                Matcher tcp = TCP_PORT.matcher(text);
-                Matcher http = HTTP_PORT.matcher(text);
-                assertThat(tcp.find() && http.find()).as("both ports in the log").isTrue();
-                ports[0] = Integer.parseInt(tcp.group(1));
-                ports[1] = Integer.parseInt(http.group(1));
-            });
+            await("tcp-echo started").atMost(STARTUP).pollInterval(Duration.ofMillis(200))
+                .failFast(() -> assertThat(process.isAlive())
+                    .as(() -> "tcp-echo exited early; its log:\n" + readLog(log)).isTrue())
+                .untilAsserted(() -> {
+                    String text = Files.readString(log, StandardCharsets.UTF_8);
+                    Matcher tcp = TCP_PORT.matcher(text);
+                    Matcher http = HTTP_PORT.matcher(text);
+                    assertThat(tcp.find() && http.find()).as("both ports in the log").isTrue();
+                    ports[0] = Integer.parseInt(tcp.group(1));
+                    ports[1] = Integer.parseInt(http.group(1));
+                });
         }
         catch (RuntimeException | Error ex) {
             process.destroyForcibly();
@@ -110,9 +126,17 @@ final class EchoProcess implements AutoCloseable {
 
     /** Runs any command (the jar's commands, a JDK tool) to completion, failing if it takes longer than {@code timeout}. */
     static Result run(Path work, List<String> command, Duration timeout) throws Exception {
+        return run(work, command, Path.of("."), Map.of(), timeout);
+    }
+
+    /** {@link #run(Path, List, Duration)} in {@code directory}, with {@code environment} added to this one's. */
+    static Result run(Path work, List<String> command, Path directory, Map<String, String> environment, Duration timeout)
+            throws Exception {
         Path output = Files.createTempFile(work, "command-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new IllegalStateException("command did not finish within " + timeout + ": " + command);
@@ -182,8 +206,12 @@ final class EchoProcess implements AutoCloseable {
     }
 
     String log() {
+        return readLog(this.log);
+    }
+
+    private static String readLog(Path log) {
         try {
-            return Files.readString(this.log, StandardCharsets.UTF_8);
+            return Files.readString(log, StandardCharsets.UTF_8);
         }
         catch (IOException ex) {
             return "(log unreadable: " + ex.getMessage() + ")";
@@ -197,7 +225,7 @@ final class EchoProcess implements AutoCloseable {
         }
     }
 
-    private static String java() {
+    static String java() {
         // the JDK running the tests (the build's JDK 25), not whatever java is first on the PATH
         return ProcessHandle.current().info().command().orElseThrow();
     }
