@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** Lints and renders helm/tcp-echo with the embedded Helm of helm-java. */
-final class HelmChart {
+public final class HelmChart {
 
     static final Path CHART = Path.of("helm", "tcp-echo");
 
@@ -55,7 +55,7 @@ final class HelmChart {
         return new Rendering(loadAll(template(scenario.values(), scenario.kubeVersion())));
     }
 
-    static Rendering render(String values) {
+    public static Rendering render(String values) {
         return render(new Scenario("ad hoc", values, Scenario.KUBE_VERSION));
     }
 

@@ -13,9 +13,9 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 
 /** The documents of one {@code helm template}, as YAML trees and as strictly parsed models. */
-record Rendering(List<Map<String, Object>> documents) {
+public record Rendering(List<Map<String, Object>> documents) {
 
-    Rendering {
+    public Rendering {
         documents = documents.stream().map(Rendering::restoreHookAnnotations).toList();
     }
 
@@ -35,23 +35,23 @@ record Rendering(List<Map<String, Object>> documents) {
         return KubernetesModels.parse(get(kind, name), model);
     }
 
-    V1Deployment deployment() {
+    public V1Deployment deployment() {
         return model("Deployment", HelmChart.FULLNAME, V1Deployment.class);
     }
 
-    V1Container container() {
+    public V1Container container() {
         return deployment().getSpec().getTemplate().getSpec().getContainers().getFirst();
     }
 
-    V1Service service() {
+    public V1Service service() {
         return model("Service", HelmChart.FULLNAME, V1Service.class);
     }
 
-    V1ConfigMap configMap() {
+    public V1ConfigMap configMap() {
         return model("ConfigMap", HelmChart.FULLNAME, V1ConfigMap.class);
     }
 
-    V1Pod testPod() {
+    public V1Pod testPod() {
         return model("Pod", HelmChart.FULLNAME + "-test-echo", V1Pod.class);
     }
 
