@@ -6,8 +6,8 @@ import io.tcpecho.framing.BufferMemory;
 
 /**
  * Whether {@code max-connections} idle connections fit in the heap beside {@code max-buffer-memory}
- * and in the process's file-descriptor limit, and a frame of {@code max-message-size} in
- * {@code max-buffer-memory}.
+ * and in the process's file-descriptor limit, a frame of {@code max-message-size} in
+ * {@code max-buffer-memory}, and the heap in the memory limit beside the rest of the JVM.
  * What a connection holds is measured, not configured (README "Performance": 6.3 KB of heap plain,
  * 17.0–18.9 KB with TLS, in JSSE's buffers and a deeper parked stack), so a setting that cannot fit is
  * only known at start-up, and a flood of connections would find it as an OutOfMemoryError that takes
@@ -32,6 +32,14 @@ final class ResourceFit {
      * descriptors, the TCP and HTTP listeners), plus the Actuator's HTTP connections; rounded up generously.
      */
     static final long JVM_FILES = 100;
+
+    /**
+     * What the JVM holds beside its heap: 113–137 MB measured under load (metaspace, JIT-compiled code,
+     * class data, threads, the GC's own structures and the JVM's code), as the resident size, or the
+     * memory cgroup's usage, less the heap, with the heap fully committed (README "Memory limit");
+     * rounded up.
+     */
+    static final long JVM_NON_HEAP_BYTES = 140L * 1024 * 1024;
 
     private ResourceFit() {
     }
@@ -82,6 +90,26 @@ final class ResourceFit {
                 + maxFiles + ": past about " + fit + " connections accepting fails and pauses, and new connects wait."
                 + " Raise the limit (ulimit -n; systemd LimitNOFILE; the container runtime's nofile) or lower"
                 + " echo.tcp.max-connections");
+    }
+
+    /**
+     * A warning when the heap leaves too little of the memory limit ({@code memoryLimit}: a container's
+     * limit as the JVM reads it from its cgroup, or the machine's memory) for the rest of the JVM; empty
+     * when it leaves enough, or when the limit is unknown ({@code memoryLimit <= 0}). Past the limit
+     * the kernel kills the process, every connection with it, and without a line in the log: at
+     * {@code -XX:MaxRAMPercentage=75} of a 512 MB limit, 2,500 pipelining connections drove a pod-sized
+     * memory cgroup to its limit in three runs of four and the kernel killed the JVM in one.
+     */
+    static Optional<String> memoryWarning(long maxHeap, long memoryLimit) {
+        if (memoryLimit <= 0 || maxHeap <= 0 || maxHeap + JVM_NON_HEAP_BYTES <= memoryLimit) {
+            return Optional.empty();
+        }
+        return Optional.of("The heap's maximum of " + megabytes(maxHeap) + " MB leaves " + megabytes(Math.max(0,
+                memoryLimit - maxHeap)) + " MB of the memory limit of " + megabytes(memoryLimit) + " MB for the rest of"
+                + " the JVM, which needs about " + megabytes(JVM_NON_HEAP_BYTES) + " MB under load, and none for the"
+                + " kernel's socket buffers, which a container's limit counts under cgroup v2: under load the kernel can"
+                + " kill the process for memory, with every connection. Lower the heap (-Xmx or -XX:MaxRAMPercentage;"
+                + " in the chart, javaOptions) or raise the limit (in the chart, resources.limits.memory)");
     }
 
     private static long megabytes(long bytes) {
