@@ -98,7 +98,7 @@ final class ResourceFit {
      * when it leaves enough, or when the limit is unknown ({@code memoryLimit <= 0}). Past the limit
      * the kernel kills the process, every connection with it, and without a line in the log: at
      * {@code -XX:MaxRAMPercentage=75} of a 512 MB limit, 2,500 pipelining connections drove a pod-sized
-     * memory cgroup to its limit in three runs of four and the kernel killed the JVM in one.
+     * memory cgroup to its limit in three runs of five and the kernel killed the JVM in one.
      */
     static Optional<String> memoryWarning(long maxHeap, long memoryLimit) {
         if (memoryLimit <= 0 || maxHeap <= 0 || maxHeap + JVM_NON_HEAP_BYTES <= memoryLimit) {
