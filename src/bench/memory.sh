@@ -46,18 +46,4 @@ run() { # name command...
 
 echo "jar=$jar heap=$heap"
 run pipeline "$work/echoload" -p $port -m pipeline -c 2500 -D 64 -s 1024 -t crlf -d 5 -w 1
-cat > "$work/unfinished.py" <<'PY'
-import socket, sys, time
-port = int(sys.argv[1])
-held, refused = [], 0
-for i in range(6000):
-    try:
-        s = socket.create_connection(('127.0.0.1', port), timeout=5)
-        s.sendall(b'x' * 65000)
-        held.append(s)
-    except OSError:
-        refused += 1
-time.sleep(5)
-print('connections=%d failed_to_send=%d' % (len(held), refused))
-PY
-run unfinished python3 "$work/unfinished.py" $port
+run unfinished python3 src/bench/unfinished.py $port

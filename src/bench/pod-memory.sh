@@ -29,21 +29,6 @@ cgroups=()
 trap 'for c in "${cgroups[@]}"; do [ -d "$c" ] || continue; kill -9 $(cat "$c/cgroup.procs") 2>/dev/null || true; sleep 0.5
   rmdir "$c" 2>/dev/null || true; done' EXIT
 
-cat > "$work/unfinished.py" <<'PY'
-import socket, sys, time
-port = int(sys.argv[1])
-held, refused = [], 0
-for i in range(6000):
-    try:
-        s = socket.create_connection(('127.0.0.1', port), timeout=5)
-        s.sendall(b'x' * 65000)
-        held.append(s)
-    except OSError:
-        refused += 1
-time.sleep(5)
-print('connections=%d failed_to_send=%d' % (len(held), refused))
-PY
-
 mb() { echo $(( $1 / 1048576 )); }
 
 run() { # java-options load-name load-command... ({PORT} in it is replaced by the echo port)
@@ -82,6 +67,6 @@ echo "| JDK_JAVA_OPTIONS | load | JVM | peak memory | peak socket buffers | limi
 echo "|---|---|---|---|---|---|---|---|"
 for jvm in "${jvms[@]}"; do
   run "$jvm" pipeline "$work/echoload" -p {PORT} -m pipeline -c 2500 -D 64 -s 1024 -t crlf -d 5 -w 1
-  run "$jvm" unfinished python3 "$work/unfinished.py" {PORT}
+  run "$jvm" unfinished python3 src/bench/unfinished.py {PORT}
   run "$jvm" hold "$work/echoload" -p {PORT} -m hold -c 10000 -d 10 -t crlf
 done
