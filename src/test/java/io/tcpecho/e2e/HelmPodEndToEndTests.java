@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -170,17 +169,7 @@ class HelmPodEndToEndTests {
     /** A pod's own copy of the image's files, with its ConfigMap mounted and its other volumes checked. */
     private static Path pod(V1PodSpec spec, V1Container container, Rendering rendering) throws IOException {
         Path pod = work.resolve("pod-" + pods++);
-        try (Stream<Path> files = Files.walk(image)) {
-            for (Path file : files.toList()) {
-                Path copy = pod.resolve(image.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                }
-                else {
-                    Files.createLink(copy, file);
-                }
-            }
-        }
+        ImageFiles.copyTree(image, pod, true);
         for (V1VolumeMount mount : container.getVolumeMounts()) {
             V1Volume volume = spec.getVolumes().stream().filter((v) -> v.getName().equals(mount.getName())).findFirst()
                 .orElseThrow();

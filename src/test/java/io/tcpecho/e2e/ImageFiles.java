@@ -102,23 +102,34 @@ final class ImageFiles {
         Path to = within(root, resolve(workdir, words[first + 1]));
         if (Files.isDirectory(from)) {
             // A directory's contents are copied into the destination, as Docker's COPY does.
-            try (Stream<Path> files = Files.walk(from)) {
-                for (Path file : files.toList()) {
-                    Path target = to.resolve(from.relativize(file).toString());
-                    if (Files.isDirectory(file)) {
-                        Files.createDirectories(target);
-                    }
-                    else {
-                        Files.copy(file, target);
-                    }
-                }
-            }
+            copyTree(from, to, false);
         }
         else {
             assertThat(from).as("COPY's source").isRegularFile();
             Path target = words[first + 1].endsWith("/") ? to.resolve(from.getFileName().toString()) : to;
             Files.createDirectories(target.getParent());
             Files.copy(from, target);
+        }
+    }
+
+    /**
+     * The files under {@code from} at the same places under {@code to}: copies, or hard links to the
+     * same files (for a pod's view of the image, which nothing writes to).
+     */
+    static void copyTree(Path from, Path to, boolean hardLinks) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                }
+                else if (hardLinks) {
+                    Files.createLink(target, file);
+                }
+                else {
+                    Files.copy(file, target);
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tcpecho.server;
 
 import java.lang.management.ManagementFactory;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -106,9 +107,8 @@ class ResourceFitTests {
 
     @Test
     void chartsDefaultPodLeavesTheRestOfTheJvmItsMemoryAndThreeQuartersWouldNot() {
-        assertThat(ResourceFit.memoryWarning(heapOfChartsPod(""), limitOfChartsPod())).isEmpty();
-        assertThat(ResourceFit.memoryWarning(heapOfChartsPod("javaOptions: -XX:MaxRAMPercentage=75.0"), limitOfChartsPod()))
-                .isPresent();
+        assertThat(memoryWarningOfChartsPod("")).isEmpty();
+        assertThat(memoryWarningOfChartsPod("javaOptions: -XX:MaxRAMPercentage=75.0")).isPresent();
     }
 
     @Test
@@ -123,17 +123,14 @@ class ResourceFitTests {
                 .contains("leaves 0 MB of the memory limit of 512 MB"));
     }
 
-    /** The heap the JVM of the chart's pod reserves: its MaxRAMPercentage of its memory limit. */
-    private static long heapOfChartsPod(String values) {
+    /** The warning for the chart's pod rendered with {@code values}: its MaxRAMPercentage of its memory limit. */
+    private static Optional<String> memoryWarningOfChartsPod(String values) {
         V1Container container = HelmChart.render(values).container();
         String options = container.getEnv().stream().filter((env) -> env.getName().equals("JDK_JAVA_OPTIONS")).findFirst()
                 .orElseThrow().getValue();
         Matcher percentage = Pattern.compile("-XX:MaxRAMPercentage=([0-9.]+)").matcher(options);
         assertThat(percentage.find()).as("MaxRAMPercentage in %s", options).isTrue();
-        return (long) (limitOfChartsPod() * Double.parseDouble(percentage.group(1)) / 100);
-    }
-
-    private static long limitOfChartsPod() {
-        return HelmChart.render("").container().getResources().getLimits().get("memory").getNumber().longValueExact();
+        long limit = container.getResources().getLimits().get("memory").getNumber().longValueExact();
+        return ResourceFit.memoryWarning((long) (limit * Double.parseDouble(percentage.group(1)) / 100), limit);
     }
 }
