@@ -158,11 +158,11 @@ class BufferMemoryTests {
             ObservedServer.Meters before = crlf.snapshot();
             List<byte[]> echoes = Concurrently.run(connections, ObservedServer.WAIT, i -> {
                 try (EchoSocket client = crlf.connect()) {
-                    return client.send(lines(i, frames)).read(frames * 1024);
+                    return client.send(Wire.lines(i, frames)).read(frames * 1024);
                 }
             });
             for (int i = 0; i < connections; i++) {
-                assertThat(echoes.get(i)).as("echoes of connection %d", i).isEqualTo(lines(i, frames));
+                assertThat(echoes.get(i)).as("echoes of connection %d", i).isEqualTo(Wire.lines(i, frames));
             }
             assertThat(crlf.bufferMemoryUsed()).isLessThanOrEqualTo(BUDGET);
             before.awaitChanges("echo.connections.opened=" + connections, "echo.messages=" + connections * frames,
@@ -188,20 +188,6 @@ class BufferMemoryTests {
         }
         assertThat(echo).isEqualTo(expected);
         return true;
-    }
-
-    /** {@code count} CRLF frames of 1 KB, 1,022 random printable bytes each, the same for the same seed. */
-    private static byte[] lines(int seed, int count) {
-        Random random = new Random(seed);
-        byte[] wire = new byte[count * 1024];
-        for (int frame = 0; frame < count; frame++) {
-            for (int i = 0; i < 1022; i++) {
-                wire[frame * 1024 + i] = (byte) (' ' + random.nextInt(95));
-            }
-            wire[frame * 1024 + 1022] = '\r';
-            wire[frame * 1024 + 1023] = '\n';
-        }
-        return wire;
     }
 
     /** How many connections were refused for buffer memory since {@code before}. */

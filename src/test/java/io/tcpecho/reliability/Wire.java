@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Random;
 
 import io.tcpecho.framing.Framing;
 import io.tcpecho.support.EchoSocket;
@@ -35,6 +36,20 @@ final class Wire {
             case LENGTH_HEADER_4 -> concat(ByteBuffer.allocate(4).putInt(payload.length).array(), payload);
             case RAW -> payload.clone();
         };
+    }
+
+    /** {@code count} CRLF frames of 1 KB, 1,022 random printable bytes each, the same for the same seed. */
+    static byte[] lines(int seed, int count) {
+        Random random = new Random(seed);
+        byte[] wire = new byte[count * 1024];
+        for (int frame = 0; frame < count; frame++) {
+            for (int i = 0; i < 1022; i++) {
+                wire[frame * 1024 + i] = (byte) (' ' + random.nextInt(95));
+            }
+            wire[frame * 1024 + 1022] = '\r';
+            wire[frame * 1024 + 1023] = '\n';
+        }
+        return wire;
     }
 
     static byte[] ascii(String text) {
