@@ -2,6 +2,7 @@ package io.tcpecho.framing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
 /**
@@ -14,7 +15,8 @@ import java.util.Arrays;
  * connection's {@link BufferMemory} account; refused, it reads with the buffer it has. Before it
  * blocks on the socket it runs {@code beforeBlocking}: the connection flushes the echoes it held
  * back there, so a pipelining client gets one write per read batch, not one per frame (what Netty
- * does on channelReadComplete).
+ * does on channelReadComplete). A read that times out asks {@code beforeBlocking} whether that ends
+ * the connection; if not, the buffer goes back to its initial size and the read goes on.
  */
 public final class FrameInputStream extends InputStream {
 
@@ -29,6 +31,14 @@ public final class FrameInputStream extends InputStream {
 
         /** The read returned: bytes (or the end of stream) arrived. */
         default void afterRead() {
+        }
+
+        /**
+         * The read timed out. Throws {@code timeout} to end the connection, or returns to have the
+         * read buffer given back and the read go on.
+         */
+        default void timedOut(SocketTimeoutException timeout) throws IOException {
+            throw timeout;
         }
     }
 
@@ -91,7 +101,17 @@ public final class FrameInputStream extends InputStream {
         this.consumedBefore += this.limit;
         this.position = 0;
         this.limit = 0;
-        int n = this.source.read(this.buffer, 0, this.buffer.length);
+        int n;
+        while (true) {
+            try {
+                n = this.source.read(this.buffer, 0, this.buffer.length);
+                break;
+            }
+            catch (SocketTimeoutException timeout) {
+                this.beforeBlocking.timedOut(timeout);
+                release();
+            }
+        }
         this.beforeBlocking.afterRead();
         if (n < 0) {
             this.eof = true;
@@ -119,6 +139,21 @@ public final class FrameInputStream extends InputStream {
             // the burst is over: give the memory back rather than hold it while the peer is quiet
             this.buffer = new byte[length / 2];
             this.memory.give(length / 2);
+            this.smallReads = 0;
+        }
+    }
+
+    /** Whether the buffer has grown past its initial size, and holds some of the connection's buffer memory. */
+    public boolean grown() {
+        return this.buffer.length > INITIAL_CAPACITY;
+    }
+
+    /** Back to the initial size, giving back what growing took. Only between reads, when nothing is buffered. */
+    private void release() {
+        int length = this.buffer.length;
+        if (length > INITIAL_CAPACITY) {
+            this.buffer = new byte[INITIAL_CAPACITY];
+            this.memory.give(length - INITIAL_CAPACITY);
             this.smallReads = 0;
         }
     }

@@ -40,6 +40,19 @@ final class EchoConnection extends TcpNetConnection {
 
     private static final Log log = LogFactory.getLog(EchoConnection.class);
 
+    /**
+     * How long a connection with grown buffers may wait for input, while buffer memory is scarce,
+     * before it gives them back. Without this, connections that went quiet after a burst kept their
+     * grown buffers for good: 1,000 of them, each having echoed 64 KB at once, held all that buffers
+     * may take of a 256 MB heap's budget, and 8 busy connections beside them then echoed 107 thousand
+     * 1 KB frames a second instead of 379 thousand, with buffers that could not grow
+     * ({@code src/bench/quiet.sh}; {@code src/bench/README.md}, "Quiet connections"). Netty, which takes a pooled buffer per read,
+     * holds none for a quiet connection. The read that waits is a timed one only then, because a
+     * timed park costs the JDK's timer queue two entries: with every read timed, a same-run A/B of
+     * pipelined 1 KB frames measured 2.1-2.3 us of server CPU per echo against 1.8-2.0 us.
+     */
+    static final int QUIET_RELEASE_MILLIS = 1000;
+
     private final Socket socket;
 
     /** The TLS socket's plain one underneath; null without TLS. */
@@ -85,17 +98,28 @@ final class EchoConnection extends TcpNetConnection {
     /** Whether the TLS handshake has completed; only the reader reads and writes it. */
     private boolean handshaken;
 
+    /** {@code echo.tcp.idle-timeout} in milliseconds; 0 when off. */
+    private final int idleTimeoutMillis;
+
+    /** SO_TIMEOUT as last set on the socket; only the reader sets it. */
+    private int readTimeout;
+
+    /** When the read under way began, if it is timed to give back quiet buffers ({@link System#nanoTime()}, never 0); else 0. */
+    private long quietSince;
+
     private Map<String, Object> messageHeaders;
 
     /**
      * @param socket what the connection reads and writes: the accepted socket, or for TLS the
      * {@link SSLSocket} layered over {@code accepted}
      * @param accepted for TLS the plain socket {@code socket} is layered over, otherwise null
-     * @param timeWrites whether {@link #closeIfEchoesUnread} can tell how long a write has been blocked
+     * @param idleTimeoutMillis {@code echo.tcp.idle-timeout}, 0 when off: the socket's read timeout as
+     * Spring Integration set it, and whether {@link #closeIfEchoesUnread} can tell how long a write
+     * has been blocked
      */
     EchoConnection(Socket socket, AcceptedSocket accepted, boolean admitted, ConnectionRegistry registry,
             ConnectionObserver observer, WarningLimit warnings, Framing framing, BufferMemory bufferMemory,
-            boolean timeWrites, ApplicationEventPublisher publisher, String factoryName) throws IOException {
+            int idleTimeoutMillis, ApplicationEventPublisher publisher, String factoryName) throws IOException {
         super(socket, true, false, publisher, factoryName);
         this.socket = socket;
         this.accepted = accepted;
@@ -105,6 +129,8 @@ final class EchoConnection extends TcpNetConnection {
         this.observer = observer;
         this.warnings = warnings;
         this.framing = framing;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.readTimeout = idleTimeoutMillis;
         this.memory = bufferMemory.account();
         this.in = new FrameInputStream(socket.getInputStream(), this.memory, new FrameInputStream.BeforeBlocking() {
 
@@ -117,8 +143,13 @@ final class EchoConnection extends TcpNetConnection {
             public void afterRead() {
                 EchoConnection.this.idleBetweenFrames = false;
             }
+
+            @Override
+            public void timedOut(SocketTimeoutException timeout) throws IOException {
+                readTimedOut(timeout);
+            }
         });
-        this.out = new FrameOutputStream(socket.getOutputStream(), this.memory, timeWrites);
+        this.out = new FrameOutputStream(socket.getOutputStream(), this.memory, idleTimeoutMillis > 0);
     }
 
     CloseReason closeReason() {
@@ -240,6 +271,60 @@ final class EchoConnection extends TcpNetConnection {
             // where in a read it is a client's close.
             ((SSLSocket) this.socket).startHandshake();
             this.handshaken = true;
+        }
+        setReadTimeout(nextReadTimeout());
+    }
+
+    /**
+     * The idle timeout, or {@link #QUIET_RELEASE_MILLIS} if it is longer (or off), this connection's
+     * buffers have grown and buffer memory is scarce: then the read times out to give them back
+     * ({@link #readTimedOut}).
+     */
+    private int nextReadTimeout() {
+        this.quietSince = 0;
+        int idle = this.idleTimeoutMillis;
+        if ((this.in.grown() || this.out.grown()) && (idle == 0 || idle > QUIET_RELEASE_MILLIS) && this.memory.scarce()) {
+            this.quietSince = System.nanoTime() | 1;
+            return QUIET_RELEASE_MILLIS;
+        }
+        return idle;
+    }
+
+    /**
+     * A read timed out: the idle timeout ends the connection; the quiet one gives the write buffer
+     * back (the read buffer goes in {@link FrameInputStream}) and lets the read wait out the rest
+     * of the idle timeout, if there is one.
+     */
+    private void readTimedOut(SocketTimeoutException timeout) throws IOException {
+        long since = this.quietSince;
+        if (since == 0) {
+            throw timeout;
+        }
+        this.quietSince = 0;
+        this.writeLock.lock();
+        try {
+            this.out.release();
+        }
+        finally {
+            this.writeLock.unlock();
+        }
+        int idle = this.idleTimeoutMillis;
+        if (idle == 0) {
+            setReadTimeout(0);
+            return;
+        }
+        long left = idle - (System.nanoTime() - since) / 1_000_000;
+        if (left <= 0) {
+            throw timeout;
+        }
+        setReadTimeout((int) left);
+    }
+
+    /** Sets SO_TIMEOUT when it changes: a call takes the socket's lock, so not once per read. */
+    private void setReadTimeout(int millis) throws SocketException {
+        if (millis != this.readTimeout) {
+            this.socket.setSoTimeout(millis);
+            this.readTimeout = millis;
         }
     }
 

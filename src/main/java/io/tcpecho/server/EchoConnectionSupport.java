@@ -32,7 +32,7 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
 
     private final BufferMemory bufferMemory;
 
-    private final boolean timeWrites;
+    private final int idleTimeoutMillis;
 
     /**
      * For each reason a connection is closed with a WARN: enough lines to see what a few bad clients
@@ -43,15 +43,15 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
     /** A flood of connects past max-connections must not become a flood of log lines. */
     private final WarningLimit rejectWarnings = new WarningLimit(1, Duration.ofSeconds(10));
 
-    /** @param timeWrites whether connections time their writes, for {@link UnreadEchoes} */
+    /** @param idleTimeoutMillis {@code echo.tcp.idle-timeout}, 0 when off */
     EchoConnectionSupport(ConnectionRegistry registry, ConnectionObserver observer, Framing framing,
-            ServerSockets sockets, BufferMemory bufferMemory, boolean timeWrites) {
+            ServerSockets sockets, BufferMemory bufferMemory, int idleTimeoutMillis) {
         this.registry = registry;
         this.observer = observer;
         this.framing = framing;
         this.sockets = sockets;
         this.bufferMemory = bufferMemory;
-        this.timeWrites = timeWrites;
+        this.idleTimeoutMillis = idleTimeoutMillis;
     }
 
     @Override
@@ -70,7 +70,7 @@ final class EchoConnectionSupport implements TcpNetConnectionSupport {
         boolean admitted = this.registry.tryAdmit();
         try {
             EchoConnection connection = new EchoConnection(wire, accepted, admitted, this.registry, this.observer,
-                    this.connectionWarnings, this.framing, this.bufferMemory, this.timeWrites, publisher,
+                    this.connectionWarnings, this.framing, this.bufferMemory, this.idleTimeoutMillis, publisher,
                     connectionFactoryName);
             if (admitted) {
                 this.registry.register(connection);

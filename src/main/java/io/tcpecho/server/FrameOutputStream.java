@@ -51,6 +51,21 @@ final class FrameOutputStream extends OutputStream {
         return this.buffer.length;
     }
 
+    /** Whether the buffer has grown past {@link #INITIAL_CAPACITY}, and holds some of the connection's buffer memory. */
+    boolean grown() {
+        return this.buffer.length > INITIAL_CAPACITY;
+    }
+
+    /** Gives back the whole buffer, if nothing is pending in it; the next echo starts a new one. */
+    void release() {
+        int length = this.buffer.length;
+        if (this.count == 0 && length > 0) {
+            this.buffer = new byte[0];
+            this.memory.give(Math.max(0, length - INITIAL_CAPACITY));
+            this.smallFlushes = 0;
+        }
+    }
+
     boolean hasPending() {
         return this.count > 0;
     }

@@ -46,7 +46,7 @@ class ServerConfiguration {
         factory.setSerializer(framing.encoder(maxMessageSize));
         factory.setTcpNetConnectionSupport(new EchoConnectionSupport(registry,
                 observer.getIfAvailable(() -> ConnectionObserver.NONE), framing, sockets, bufferMemory,
-                properties.closesIdleConnections()));
+                (int) properties.idleTimeout().toMillis()));
         factory.setTcpSocketFactorySupport(sockets.socketFactorySupport());
         // One virtual thread per connection: blocking reads stay simple and a parked
         // connection costs a few KB of heap, where the default pool's platform threads cost

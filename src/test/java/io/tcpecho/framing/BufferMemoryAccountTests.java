@@ -50,4 +50,18 @@ class BufferMemoryAccountTests {
         assertThat(memory.used()).isZero();
         assertThat(account.held()).isZero();
     }
+
+    @Test
+    void isScarceOnceAllConnectionsHoldMoreThanHalfOfWhatBuffersMayTake() {
+        BufferMemory memory = new BufferMemory(1000);
+        BufferMemory.Account one = memory.account();
+        BufferMemory.Account other = memory.account();
+        assertThat(one.tryGrow(250)).isTrue();
+        assertThat(other.scarce()).as("a quarter of the budget").isFalse();
+        assertThat(one.tryHoldFrame(1)).isTrue();
+        assertThat(other.scarce()).isTrue();
+        one.give(1);
+        assertThat(one.scarce()).isFalse();
+        assertThat(BufferMemory.unbounded().account().scarce()).as("the client's budget").isFalse();
+    }
 }

@@ -4,12 +4,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Pins the read buffer that replaces Spring Integration's unbuffered socket reads: it starts small,
@@ -126,5 +128,74 @@ class FrameInputStreamTests {
         assertThat(largest).isGreaterThan(FrameInputStream.INITIAL_CAPACITY);
         assertThat(in.array()).as("back to its first size after the burst").hasSize(FrameInputStream.INITIAL_CAPACITY);
         assertThat(memory.used()).as("all growth given back").isZero();
+    }
+
+    @Test
+    void givesItsGrownBufferBackWhenItsHookLetsATimedOutReadGoOn() throws IOException {
+        BufferMemory memory = new BufferMemory(1024 * 1024);
+        AtomicInteger timeouts = new AtomicInteger();
+        BurstThenTimeout source = new BurstThenTimeout();
+        FrameInputStream in = new FrameInputStream(source, memory.account(),
+                new FrameInputStream.BeforeBlocking() {
+
+                    @Override
+                    public void run() {
+                    }
+
+                    @Override
+                    public void timedOut(SocketTimeoutException timeout) {
+                        timeouts.incrementAndGet();
+                    }
+                });
+        while (!source.filledAtCap) {
+            assertThat(in.fill()).isTrue();
+            in.skip(in.buffered());
+        }
+        assertThat(memory.used()).isPositive();
+        assertThat(in.grown()).isTrue();
+        assertThat(in.read()).as("the byte after the timeout").isEqualTo('z');
+        assertThat(timeouts).hasValue(1);
+        assertThat(in.grown()).isFalse();
+        assertThat(in.array()).hasSize(FrameInputStream.INITIAL_CAPACITY);
+        assertThat(memory.used()).as("all growth given back").isZero();
+    }
+
+    @Test
+    void aTimedOutReadEndsWithTheTimeoutUnlessItsHookLetsItGoOn() throws IOException {
+        BurstThenTimeout source = new BurstThenTimeout();
+        FrameInputStream in = new FrameInputStream(source);
+        while (!source.filledAtCap) {
+            assertThat(in.fill()).isTrue();
+            in.skip(in.buffered());
+        }
+        assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(in::fill);
+        assertThat(in.grown()).as("nothing given back").isTrue();
+    }
+
+    /** Fills every read until it has filled the buffer at its cap, then times out once, then sends one byte. */
+    private static final class BurstThenTimeout extends InputStream {
+
+        boolean filledAtCap;
+
+        private boolean timedOut;
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws SocketTimeoutException {
+            if (!this.filledAtCap) {
+                this.filledAtCap = length == FrameInputStream.MAX_CAPACITY;
+                return length;
+            }
+            if (!this.timedOut) {
+                this.timedOut = true;
+                throw new SocketTimeoutException("Read timed out");
+            }
+            buffer[offset] = 'z';
+            return 1;
+        }
     }
 }

@@ -317,7 +317,7 @@ class TlsTests {
     }
 
     /** Properties of a TLS server with the key store of {@code keys} as bundle "server", and {@code more}. */
-    private static String[] tlsServer(TestCertificates keys, String... more) {
+    static String[] tlsServer(TestCertificates keys, String... more) {
         List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server"));
         properties.addAll(List.of(keys.jksKeyStoreBundle("server")));
         properties.addAll(List.of(more));

@@ -109,6 +109,6 @@ class ClosedConnectionsTests {
         ApplicationEventPublisher events = event -> {
         };
         return new EchoConnection(socket, null, true, registry, ConnectionObserver.NONE,
-                new WarningLimit(10, Duration.ofSeconds(1)), Framing.CRLF, BufferMemory.unbounded(), false, events, "test");
+                new WarningLimit(10, Duration.ofSeconds(1)), Framing.CRLF, BufferMemory.unbounded(), 0, events, "test");
     }
 }

@@ -102,6 +102,22 @@ class WriteBatchingTests {
         assertThat(memory.used()).isZero();
     }
 
+    @Test
+    void releaseGivesTheWholeBufferBackUnlessEchoesArePending() throws IOException {
+        BufferMemory memory = new BufferMemory(1024 * 1024);
+        FrameOutputStream out = new FrameOutputStream(new SocketStandIn(), memory.account(), false);
+        out.write(new byte[4000]);
+        assertThat(out.grown()).isTrue();
+        out.release();
+        assertThat(out.capacity()).as("pending echoes keep their buffer").isGreaterThanOrEqualTo(4000);
+        out.flush();
+        out.release();
+        assertThat(out.capacity()).isZero();
+        assertThat(memory.used()).isZero();
+        out.write(new byte[10]);
+        assertThat(out.capacity()).as("the next echo starts a new buffer").isEqualTo(FrameOutputStream.INITIAL_CAPACITY);
+    }
+
     /** Stands in for a socket's output: keeps what is written and the size of each write call. */
     private static final class SocketStandIn extends OutputStream {
 
