@@ -46,10 +46,11 @@ final class EchoConnection extends TcpNetConnection {
      * grown buffers for good: 1,000 of them, each having echoed 64 KB at once, held all that buffers
      * may take of a 256 MB heap's budget, and 8 busy connections beside them then echoed 107 thousand
      * 1 KB frames a second instead of 379 thousand, with buffers that could not grow
-     * ({@code src/bench/quiet.sh}; {@code src/bench/README.md}, "Quiet connections"). Netty, which takes a pooled buffer per read,
-     * holds none for a quiet connection. The read that waits is a timed one only then, because a
-     * timed park costs the JDK's timer queue two entries: with every read timed, a same-run A/B of
-     * pipelined 1 KB frames measured 2.1-2.3 us of server CPU per echo against 1.8-2.0 us.
+     * ({@code src/bench/quiet.sh}; {@code src/bench/README.md}, "Quiet connections"). Netty, which
+     * takes a pooled buffer per read, holds none for a quiet connection. The read that waits is a
+     * timed one only then, because a timed park costs the JDK's timer queue two entries: with every
+     * read timed, a same-run A/B of pipelined 1 KB frames measured 2.1-2.3 us of server CPU per echo
+     * against 1.8-2.0 us.
      */
     static final int QUIET_RELEASE_MILLIS = 1000;
 
