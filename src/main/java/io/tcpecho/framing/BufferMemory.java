@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  * <li>Growing a read or write buffer beyond its initial size is optional: a connection that is
  * refused keeps reading and writing with the buffer it has, in more system calls. Buffers may
- * take half of the budget. Once they hold a quarter of it ({@link Account#scarce()}), connections
- * that have gone quiet give theirs back, so quiet ones cannot keep busy ones from growing.</li>
+ * take half of the budget. Once all connections hold a quarter of it ({@link Account#scarce()}),
+ * those that have gone quiet give their buffers back, so quiet ones cannot keep busy ones from growing.</li>
  * <li>A frame that spans reads needs its bytes: one that does not fit in the whole budget closes its
  * connection (error {@code buffer-memory}). Every other connection goes on.</li>
  * </ul>
@@ -125,8 +125,9 @@ public final class BufferMemory {
         }
 
         /**
-         * Whether buffers hold more than half of their half of the budget: room to grow is running
-         * out, so a connection that has gone quiet should give its grown buffers back.
+         * Whether all connections hold more than a quarter of the budget, half of what buffers may
+         * take: room to grow is running out, so a connection that has gone quiet should give its
+         * grown buffers back.
          */
         public boolean scarce() {
             return BufferMemory.this.used.get() > BufferMemory.this.capacity / 4;
