@@ -2,6 +2,7 @@ package io.tcpecho.e2e;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import com.sun.management.OperatingSystemMXBean;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged jar with a heap that leaves the rest of the JVM too little of the memory it may use
@@ -29,8 +31,10 @@ class MemoryLimitEndToEndTests {
         // The heap's address space is only reserved at start and committed as it fills, so this starts anywhere.
         long heap = limit / MB - 64;
         try (EchoProcess app = EchoProcess.start(this.work, List.of("-Xmx" + heap + "m"))) {
-            assertThat(app.log()).containsPattern("WARN .*The heap's maximum of \\d+ MB leaves \\d+ MB of the memory limit of "
-                    + limit / MB + " MB for the rest of the JVM");
+            // Logged after the "Echoing on" line that start() waits for, so it may not be there yet.
+            await("the memory-limit WARN").atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(app.log())
+                    .containsPattern("WARN .*The heap's maximum of \\d+ MB leaves \\d+ MB of the memory limit of "
+                            + limit / MB + " MB for the rest of the JVM"));
         }
     }
 }
