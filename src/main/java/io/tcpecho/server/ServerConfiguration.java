@@ -46,7 +46,7 @@ class ServerConfiguration {
         factory.setSerializer(framing.encoder(maxMessageSize));
         factory.setTcpNetConnectionSupport(new EchoConnectionSupport(registry,
                 observer.getIfAvailable(() -> ConnectionObserver.NONE), framing, sockets, bufferMemory,
-                (int) properties.idleTimeout().toMillis()));
+                properties.idleTimeoutMillis()));
         factory.setTcpSocketFactorySupport(sockets.socketFactorySupport());
         // One virtual thread per connection: blocking reads stay simple and a parked
         // connection costs a few KB of heap, where the default pool's platform threads cost
@@ -56,7 +56,8 @@ class ServerConfiguration {
             factory.setLocalAddress(properties.bindAddress());
         }
         if (properties.closesIdleConnections()) {
-            factory.setSoTimeout((int) properties.idleTimeout().toMillis());
+            // the read timeout each EchoConnection starts from (its idleTimeoutMillis)
+            factory.setSoTimeout(properties.idleTimeoutMillis());
         }
         if (properties.sendBufferSize().toBytes() > 0) {
             factory.setSoSendBufferSize((int) properties.sendBufferSize().toBytes());

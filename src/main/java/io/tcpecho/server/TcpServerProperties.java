@@ -81,6 +81,11 @@ public record TcpServerProperties(
         return this.maxBufferMemory != null ? this.maxBufferMemory.toBytes() : Runtime.getRuntime().maxMemory() / 4;
     }
 
+    /** {@code idle-timeout} in milliseconds, the unit of a socket's read timeout; 0 when off (validated to fit an int). */
+    public int idleTimeoutMillis() {
+        return (int) this.idleTimeout.toMillis();
+    }
+
     /** Whether idle connections, silent or with unread echoes, are closed at all. */
     public boolean closesIdleConnections() {
         return !this.idleTimeout.isZero();
