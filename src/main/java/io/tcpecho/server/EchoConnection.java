@@ -48,9 +48,7 @@ final class EchoConnection extends TcpNetConnection {
      * 1 KB frames a second instead of 379 thousand, with buffers that could not grow
      * ({@code src/bench/quiet.sh}; {@code src/bench/README.md}, "Quiet connections"). Netty, which
      * takes a pooled buffer per read, holds none for a quiet connection. The read that waits is a
-     * timed one only then, because a timed park costs the JDK's timer queue two entries: with every
-     * read timed, a same-run A/B of pipelined 1 KB frames measured 2.1-2.3 us of server CPU per echo
-     * (2.7 us in one of six rounds) against 1.8-2.0 us.
+     * timed one only then, because a timed wait costs CPU ({@link IdleConnections}).
      */
     static final int QUIET_RELEASE_MILLIS = 1000;
 
@@ -105,8 +103,14 @@ final class EchoConnection extends TcpNetConnection {
     /** SO_TIMEOUT as last set on the socket; only the reader sets it. */
     private int readTimeout;
 
-    /** When the read under way began, if it is timed to give back quiet buffers ({@link System#nanoTime()}, never 0); else 0. */
-    private long quietSince;
+    /** Whether the read under way is timed to give back quiet buffers; only the reader uses it. */
+    private boolean quiet;
+
+    /**
+     * With an idle timeout, when the reader began waiting for input ({@link System#nanoTime()}, never
+     * 0); 0 while it is not waiting, and always without one. {@link #closeIfIdle} reads it.
+     */
+    private volatile long waitingSince;
 
     private Map<String, Object> messageHeaders;
 
@@ -115,8 +119,8 @@ final class EchoConnection extends TcpNetConnection {
      * {@link SSLSocket} layered over {@code accepted}
      * @param accepted for TLS the plain socket {@code socket} is layered over, otherwise null
      * @param idleTimeoutMillis {@code echo.tcp.idle-timeout}, 0 when off: the socket's read timeout as
-     * Spring Integration set it, and whether {@link #closeIfEchoesUnread} can tell how long a write
-     * has been blocked
+     * Spring Integration set it, which the TLS handshake keeps, and whether {@link #closeIfIdle} can
+     * tell how long the reader has waited and a write has been blocked
      */
     EchoConnection(Socket socket, AcceptedSocket accepted, boolean admitted, ConnectionRegistry registry,
             ConnectionObserver observer, WarningLimit warnings, Framing framing, BufferMemory bufferMemory,
@@ -143,6 +147,9 @@ final class EchoConnection extends TcpNetConnection {
             @Override
             public void afterRead() {
                 EchoConnection.this.idleBetweenFrames = false;
+                if (EchoConnection.this.waitingSince != 0) {
+                    EchoConnection.this.waitingSince = 0;
+                }
             }
 
             @Override
@@ -269,39 +276,40 @@ final class EchoConnection extends TcpNetConnection {
         if (!this.handshaken) {
             // Started here rather than by JSSE inside the first read, so a failure is known to be the
             // handshake's (handleReadException): a reset while it runs is then a failed handshake,
-            // where in a read it is a client's close.
+            // where in a read it is a client's close. Its reads are timed by the idle timeout, as
+            // Spring Integration set it: a client that never finishes it closes as idle.
             ((SSLSocket) this.socket).startHandshake();
             this.handshaken = true;
         }
         setReadTimeout(nextReadTimeout());
+        if (this.idleTimeoutMillis > 0) {
+            this.waitingSince = System.nanoTime() | 1;
+        }
     }
 
     /**
-     * The idle timeout, or {@link #QUIET_RELEASE_MILLIS} if it is longer (or off), this connection's
-     * buffers have grown and buffer memory is scarce: then the read times out to give them back
-     * ({@link #readTimedOut}).
+     * {@link #QUIET_RELEASE_MILLIS} if this connection's buffers have grown, buffer memory is scarce
+     * and the idle timeout is off or longer: then the read times out to give them back
+     * ({@link #readTimedOut}). Otherwise 0: the read waits untimed, and the idle timeout, if any, is
+     * {@link IdleConnections}' to apply.
      */
     private int nextReadTimeout() {
-        this.quietSince = 0;
         int idle = this.idleTimeoutMillis;
-        if ((this.in.grown() || this.out.grown()) && (idle == 0 || idle > QUIET_RELEASE_MILLIS) && this.memory.scarce()) {
-            this.quietSince = System.nanoTime() | 1;
-            return QUIET_RELEASE_MILLIS;
-        }
-        return idle;
+        this.quiet = (this.in.grown() || this.out.grown()) && (idle == 0 || idle > QUIET_RELEASE_MILLIS)
+                && this.memory.scarce();
+        return this.quiet ? QUIET_RELEASE_MILLIS : 0;
     }
 
     /**
-     * A read timed out: the idle timeout ends the connection; the quiet one gives the write buffer
-     * back (the read buffer goes in {@link FrameInputStream}) and lets the read wait out the rest
-     * of the idle timeout, if there is one.
+     * The read timed out to give back quiet buffers: the write buffer goes back here, the read buffer
+     * in {@link FrameInputStream}, and the read goes on untimed. {@link #waitingSince} still holds
+     * when it began waiting, so the idle timeout counts from there, not from now.
      */
     private void readTimedOut(SocketTimeoutException timeout) throws IOException {
-        long since = this.quietSince;
-        if (since == 0) {
+        if (!this.quiet) {
             throw timeout;
         }
-        this.quietSince = 0;
+        this.quiet = false;
         this.writeLock.lock();
         try {
             this.out.release();
@@ -309,16 +317,7 @@ final class EchoConnection extends TcpNetConnection {
         finally {
             this.writeLock.unlock();
         }
-        int idle = this.idleTimeoutMillis;
-        if (idle == 0) {
-            setReadTimeout(0);
-            return;
-        }
-        long left = idle - (System.nanoTime() - since) / 1_000_000;
-        if (left <= 0) {
-            throw timeout;
-        }
-        setReadTimeout((int) left);
+        setReadTimeout(0);
     }
 
     /** Sets SO_TIMEOUT when it changes: a call takes the socket's lock, so not once per read. */
@@ -386,13 +385,18 @@ final class EchoConnection extends TcpNetConnection {
         this.draining = true;
         if (this.idleBetweenFrames && !received()) {
             markClosing(CloseReason.SHUTDOWN);
-            try {
-                this.socket.shutdownInput();
-            }
-            catch (IOException ex) {
-                // TLS: JSSE shuts the input down, then reports that the peer sent no close_notify.
-                // Otherwise the socket is closed already, and its reader is on its way out.
-            }
+            endInput();
+        }
+    }
+
+    /** Ends the input, not the socket ({@link #drain}): its reader sees the end of the stream and closes. */
+    private void endInput() {
+        try {
+            this.socket.shutdownInput();
+        }
+        catch (IOException ex) {
+            // TLS: JSSE shuts the input down, then reports that the peer sent no close_notify.
+            // Otherwise the socket is closed already, and its reader is on its way out.
         }
     }
 
@@ -410,18 +414,35 @@ final class EchoConnection extends TcpNetConnection {
     }
 
     /**
-     * Closes the connection if a write of its echoes has been blocked longer than {@code limitNanos}:
-     * the client stopped reading. A socket read timeout cannot see this (the thread is in a write),
-     * and the connection would hold its slot and megabytes of socket buffers for as long as the
-     * client kept it open. Closing the socket ends the blocked write.
+     * Closes the connection as idle ({@link IdleConnections}) if its reader has waited for input
+     * longer than {@code limitNanos}, or a write of its echoes has been blocked that long: the client
+     * stopped reading, and the connection would hold its slot and megabytes of socket buffers for as
+     * long as the client kept it open.
+     *
+     * <p>A waiting connection gets end-of-stream on its input, as in a {@link #drain}, so a frame its
+     * reader took an instant before still gets its echo; bytes that arrived and wait unread put the
+     * close off to the next look. A half-received frame is dropped, as a read timeout dropped it.
+     * Closing the socket ends a blocked write.
      */
-    void closeIfEchoesUnread(long now, long limitNanos) {
-        long since = this.out.writingSince();
-        if (since != 0 && now - since > limitNanos && this.closeReason == null) {
+    void closeIfIdle(long now, long limitNanos) {
+        if (this.closeReason != null) {
+            return;
+        }
+        long writing = this.out.writingSince();
+        if (writing != 0 && now - writing > limitNanos) {
             if (log.isDebugEnabled()) {
                 log.debug("Closing connection from " + remote() + ": its echoes went unread for the idle timeout");
             }
             abort(CloseReason.IDLE);
+            return;
+        }
+        long waiting = this.waitingSince;
+        if (waiting != 0 && now - waiting > limitNanos && !received()) {
+            markClosing(CloseReason.IDLE);
+            if (log.isDebugEnabled()) {
+                log.debug("Closing idle connection from " + remote());
+            }
+            endInput();
         }
     }
 
@@ -525,12 +546,14 @@ final class EchoConnection extends TcpNetConnection {
     protected boolean handleReadException(Exception exception) {
         Throwable cause = exception instanceof UncheckedIOException unchecked ? unchecked.getCause() : exception;
         switch (cause) {
-            case Exception ended when this.closeReason == CloseReason.SHUTDOWN -> {
-                // The drain ended the input or closed the socket: how the read ends is not the peer's
-                // error, and the close line already says "shutdown".
+            case Exception ended when this.closeReason == CloseReason.SHUTDOWN || this.closeReason == CloseReason.IDLE -> {
+                // The drain or the idle timeout ended the input or closed the socket: how the read ends
+                // (in the middle of a frame, or JSSE missing close_notify) is not the peer's error, and
+                // the close line already gives the reason.
             }
             case EchoNotWritten notWritten -> writeFailed(notWritten.getCause());
             case SocketTimeoutException timeout -> {
+                // The TLS handshake's read timeout: the idle timeout, as Spring Integration set it.
                 markClosing(CloseReason.IDLE);
                 if (log.isDebugEnabled()) {
                     log.debug("Closing idle connection from " + remote());

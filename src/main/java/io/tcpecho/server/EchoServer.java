@@ -50,7 +50,7 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
     private final CompletableFuture<Integer> bound = new CompletableFuture<>();
 
     /** Null without an idle timeout. */
-    private final UnreadEchoes unreadEchoes;
+    private final IdleConnections idleConnections;
 
     private volatile boolean running;
 
@@ -61,8 +61,8 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
         this.registry = registry;
         this.properties = properties;
         this.publisher = publisher;
-        this.unreadEchoes = properties.closesIdleConnections()
-                ? new UnreadEchoes(registry, properties.idleTimeout()) : null;
+        this.idleConnections = properties.closesIdleConnections()
+                ? new IdleConnections(registry, properties.idleTimeout()) : null;
     }
 
     @Override
@@ -93,8 +93,8 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
             ResourceFit.fileWarning(this.properties.maxConnections(), maxFileDescriptors()).ifPresent(log::warn);
             ResourceFit.memoryWarning(maxHeapSize(), memoryLimit()).ifPresent(log::warn);
             this.running = true;
-            if (this.unreadEchoes != null) {
-                this.unreadEchoes.start();
+            if (this.idleConnections != null) {
+                this.idleConnections.start();
             }
         }
         catch (ExecutionException ex) {
@@ -175,8 +175,8 @@ public class EchoServer implements SmartLifecycle, ApplicationListener<IpIntegra
         else {
             log.info("Drained " + draining + " connection(s)");
         }
-        if (this.unreadEchoes != null) {
-            this.unreadEchoes.stop();
+        if (this.idleConnections != null) {
+            this.idleConnections.stop();
         }
         this.factory.stop();
     }

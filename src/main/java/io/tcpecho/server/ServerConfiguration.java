@@ -56,7 +56,7 @@ class ServerConfiguration {
             factory.setLocalAddress(properties.bindAddress());
         }
         if (properties.closesIdleConnections()) {
-            // the read timeout each EchoConnection starts from (its idleTimeoutMillis)
+            // the read timeout each EchoConnection starts from (its idleTimeoutMillis): the TLS handshake's
             factory.setSoTimeout(properties.idleTimeoutMillis());
         }
         if (properties.sendBufferSize().toBytes() > 0) {

@@ -42,7 +42,7 @@ final class ObservedServer implements AutoCloseable {
 
     static {
         // The JDK starts the virtual-thread scheduler's timer thread at the first timed park (a read
-        // with SO_TIMEOUT, an idle-timeout); start it here so it is in every baseline, not a "new" thread.
+        // with SO_TIMEOUT, the idle-timeout watcher's sleep); start it here so it is in every baseline, not a "new" thread.
         Thread parked = Thread.ofVirtual().start(() -> LockSupport.parkNanos(1_000_000));
         try {
             parked.join(WAIT);

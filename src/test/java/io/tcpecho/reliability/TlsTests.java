@@ -262,6 +262,32 @@ class TlsTests {
         }
     }
 
+    /**
+     * After the handshake the idle timeout ends a quiet connection's input, as a drain does, instead
+     * of timing its reads: over TLS too it closes as idle, after its echoes, with close_notify, and
+     * a frame left half-sent counts no error.
+     */
+    @Test
+    void idleTimeoutEndsQuietTlsConnectionsAfterTheirEchoes() throws Exception {
+        String[] properties = tlsServer(certificates, "echo.tcp.idle-timeout=500ms");
+        try (ObservedServer bounded = ObservedServer.start(properties)) {
+            SSLContext trust = TestCertificates.trusting(certificates);
+            ObservedServer.Meters before = bounded.snapshot();
+            try (SSLSocket quiet = connect(trust, bounded.port()); SSLSocket midFrame = connect(trust, bounded.port())) {
+                quiet.getOutputStream().write("quiet\r\n".getBytes(StandardCharsets.US_ASCII));
+                midFrame.getOutputStream().write("first\r\nhalf ".getBytes(StandardCharsets.US_ASCII));
+                long start = System.nanoTime();
+                for (SSLSocket client : List.of(quiet, midFrame)) {
+                    assertThat(client.getInputStream().readNBytes(7)).asString().isIn("quiet\r\n", "first\r\n");
+                    assertThat(client.getInputStream().read()).as("closed with close_notify").isEqualTo(-1);
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(400));
+            }
+            before.awaitChanges("echo.connections.opened=2", "echo.connections.closed{reason=idle}=2",
+                    "echo.messages=2");
+        }
+    }
+
     /** A TLS client that sends and never reads is closed like a plain one: JSSE's close must not wait on the blocked write. */
     @Test
     void idleTimeoutEndsATlsConnectionThatNeverReadsItsEchoes() throws Exception {
