@@ -12,7 +12,7 @@ import java.time.Duration;
  * their own, though the socket's read timeout (which Spring Integration sets from the same value)
  * would do it exactly: a timed wait costs the JDK's virtual-thread timer queue an entry and a
  * cancellation on every read that waits, and with every read timed same-run A/B rounds measured
- * 10-20% more server CPU per echo in ping-pong and 13-27% more in pipelined 1 KB frames
+ * 7-26% more server CPU per echo in ping-pong and 14-29% more in pipelined 1 KB frames, round by round
  * ({@code src/bench/README.md}, "Idle timeout"). The TLS handshake keeps that read timeout, so a
  * client that never finishes it is still closed as idle. A blocking write has no timeout in Java at
  * all, so a client that sends and never reads would park its connection's thread in a write for as
