@@ -288,6 +288,36 @@ class TlsTests {
         }
     }
 
+    /**
+     * A slowloris beneath TLS: after an echo, the client sends the first bytes of a record's header
+     * and nothing more. The server's JSSE waits inside its read for the rest of the record, which the
+     * idle timeout ends like any quiet read: closed as idle, no error counted.
+     */
+    @Test
+    void idleTimeoutEndsATlsConnectionStalledInTheMiddleOfARecord() throws Exception {
+        String[] properties = tlsServer(certificates, "echo.tcp.idle-timeout=500ms");
+        try (ObservedServer bounded = ObservedServer.start(properties)) {
+            ObservedServer.Meters before = bounded.snapshot();
+            try (Socket plain = plainConnect(bounded.port());
+                    SSLSocket tls = (SSLSocket) TestCertificates.trusting(certificates).getSocketFactory()
+                            .createSocket(plain, "127.0.0.1", bounded.port(), false)) {
+                tls.getOutputStream().write("echoed\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(tls.getInputStream().readNBytes(8)).asString().isEqualTo("echoed\r\n");
+                // application_data, TLS 1.2 on the wire: three of the header's five bytes
+                plain.getOutputStream().write(new byte[] {23, 3, 3});
+                long start = System.nanoTime();
+                byte[] received = Wire.readToEnd(plain).received();
+                // at most its close_notify, encrypted under TLS 1.3: one record of an alert's size
+                assertThat(received.length).as("bytes after the stall").isLessThan(64);
+                assertThat(received.length == 0 || received[0] == 21 || received[0] == 23)
+                        .as("a TLS record: %s", Arrays.toString(received)).isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(400));
+            }
+            before.awaitChanges("echo.connections.opened=1", "echo.connections.closed{reason=idle}=1",
+                    "echo.messages=1");
+        }
+    }
+
     /** A TLS client that sends and never reads is closed like a plain one: JSSE's close must not wait on the blocked write. */
     @Test
     void idleTimeoutEndsATlsConnectionThatNeverReadsItsEchoes() throws Exception {
