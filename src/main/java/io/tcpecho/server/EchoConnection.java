@@ -147,7 +147,7 @@ final class EchoConnection extends TcpNetConnection {
             @Override
             public void afterRead() {
                 EchoConnection.this.idleBetweenFrames = false;
-                if (EchoConnection.this.waitingSince != 0) {
+                if (EchoConnection.this.idleTimeoutMillis > 0) {
                     EchoConnection.this.waitingSince = 0;
                 }
             }
