@@ -100,11 +100,11 @@ final class EchoConnection extends TcpNetConnection {
     /** {@code echo.tcp.idle-timeout} in milliseconds; 0 when off. */
     private final int idleTimeoutMillis;
 
-    /** SO_TIMEOUT as last set on the socket; only the reader sets it. */
+    /**
+     * SO_TIMEOUT as last set on the socket; only the reader sets it. Past the TLS handshake it is 0,
+     * or {@link #QUIET_RELEASE_MILLIS} while the read under way is timed to give back quiet buffers.
+     */
     private int readTimeout;
-
-    /** Whether the read under way is timed to give back quiet buffers; only the reader uses it. */
-    private boolean quiet;
 
     /**
      * With an idle timeout, when the reader began waiting for input ({@link System#nanoTime()}, never
@@ -295,9 +295,9 @@ final class EchoConnection extends TcpNetConnection {
      */
     private int nextReadTimeout() {
         int idle = this.idleTimeoutMillis;
-        this.quiet = (this.in.grown() || this.out.grown()) && (idle == 0 || idle > QUIET_RELEASE_MILLIS)
+        boolean quiet = (this.in.grown() || this.out.grown()) && (idle == 0 || idle > QUIET_RELEASE_MILLIS)
                 && this.memory.scarce();
-        return this.quiet ? QUIET_RELEASE_MILLIS : 0;
+        return quiet ? QUIET_RELEASE_MILLIS : 0;
     }
 
     /**
@@ -306,10 +306,9 @@ final class EchoConnection extends TcpNetConnection {
      * when it began waiting, so the idle timeout counts from there, not from now.
      */
     private void readTimedOut(SocketTimeoutException timeout) throws IOException {
-        if (!this.quiet) {
+        if (this.readTimeout != QUIET_RELEASE_MILLIS) {
             throw timeout;
         }
-        this.quiet = false;
         this.writeLock.lock();
         try {
             this.out.release();
