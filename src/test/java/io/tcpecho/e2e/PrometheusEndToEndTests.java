@@ -117,7 +117,7 @@ class PrometheusEndToEndTests {
                     .flatMap(group -> group.path("rules").valueStream()).toList();
             assertThat(rules).extracting(rule -> rule.path("name").asString()).containsExactlyInAnyOrder(
                     "TcpEchoDown", "TcpEchoConnectionsNearMax", "TcpEchoBufferMemoryNearMax",
-                    "TcpEchoFileDescriptorsNearLimit", "TcpEchoErrorRate", "TcpEchoHighP99Latency");
+                    "TcpEchoFileDescriptorsNearLimit", "TcpEchoHeapNearFull", "TcpEchoErrorRate", "TcpEchoHighP99Latency");
             assertThat(rules).allSatisfy(rule -> {
                 assertThat(rule.path("health").asString()).as(rule.toString()).isEqualTo("ok");
                 assertThat(rule.path("state").asString()).as(rule.toString()).isEqualTo("inactive");

@@ -21,7 +21,7 @@ class AlertRulesTests {
     void alertRulesPassPromtoolCheck() throws Exception {
         Result result = PromtoolSupport.promtool("", "check", "rules", PromtoolSupport.ALERTS.toString());
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).contains("SUCCESS: 6 rules found");
+        assertThat(result.output()).contains("SUCCESS: 7 rules found");
     }
 
     @Test
@@ -45,7 +45,8 @@ class AlertRulesTests {
         }
         Set<String> alerts = PrometheusQueries.alertExpressions(PromtoolSupport.ALERTS).keySet();
         assertThat(alerts).containsExactlyInAnyOrder("TcpEchoDown", "TcpEchoConnectionsNearMax",
-                "TcpEchoBufferMemoryNearMax", "TcpEchoFileDescriptorsNearLimit", "TcpEchoErrorRate", "TcpEchoHighP99Latency");
+                "TcpEchoBufferMemoryNearMax", "TcpEchoFileDescriptorsNearLimit", "TcpEchoHeapNearFull", "TcpEchoErrorRate",
+                "TcpEchoHighP99Latency");
         assertThat(fires).as("alerts with a firing case").containsAll(alerts);
         assertThat(staysQuiet).as("alerts with a quiet case").containsAll(alerts);
     }
