@@ -1,8 +1,6 @@
 package io.tcpecho.e2e;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,8 +54,8 @@ class PrometheusEndToEndTests {
         Path jar = Path.of(System.getProperty("tcpecho.jar", "target/tcp-echo.jar"));
         assertThat(jar).as("the packaged service; run `mvn verify`").isRegularFile();
         PromtoolSupport.binary("prometheus");
-        int httpPort = freePort();
-        tcpPort = freePort();
+        int httpPort = PrometheusServer.freePort();
+        tcpPort = PrometheusServer.freePort();
         // Logs stay in target/ for a look after a failure; Prometheus' data must start empty.
         Path logs = Files.createDirectories(Path.of("target", "prometheus-e2e"));
         appLog = logs.resolve("tcp-echo.log");
@@ -66,7 +64,7 @@ class PrometheusEndToEndTests {
         app = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + httpPort, "--echo.tcp.port=" + tcpPort)
                 .redirectErrorStream(true).redirectOutput(appLog.toFile()).start();
         awaitHealthy(httpPort);
-        prometheus = PrometheusServer.start(work, logs, httpPort, PromtoolSupport.ALERTS, freePort());
+        prometheus = PrometheusServer.start(work, logs, httpPort, PromtoolSupport.ALERTS, PrometheusServer.freePort());
         await("tcp-echo scraped").atMost(SCRAPED).until(() -> Double.valueOf(1).equals(prometheus.value("up{job=\"tcp-echo\"}")));
     }
 
@@ -152,12 +150,6 @@ class PrometheusEndToEndTests {
                         assertThat(app.isAlive()).as("tcp-echo exited; its log:%n%s", Files.readString(appLog)).isTrue();
                         return client.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
                     });
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.tcpecho.support;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -71,6 +73,13 @@ public final class PrometheusServer implements AutoCloseable {
         await("Prometheus ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .ignoreExceptionsInstanceOf(IOException.class).until(server::isReady);
         return server;
+    }
+
+    /** A port free on loopback right now, for Prometheus or the service to listen on. */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private boolean isReady() throws IOException, InterruptedException {
