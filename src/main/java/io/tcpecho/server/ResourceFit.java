@@ -8,14 +8,17 @@ import io.tcpecho.framing.BufferMemory;
  * Whether {@code max-connections} idle connections fit in the heap beside {@code max-buffer-memory}
  * and in the process's file-descriptor limit, a frame of {@code max-message-size} in
  * {@code max-buffer-memory}, and the heap in the memory limit beside the rest of the JVM.
- * What a connection holds is measured, not configured (README "Performance": 6.3 KB of heap plain,
+ * What a connection holds is measured, not configured (README "Performance": 7.2 KB of heap plain,
  * 17.0–18.9 KB with TLS, in JSSE's buffers and a deeper parked stack), so a setting that cannot fit is
  * only known at start-up, and a flood of connections would find it as an OutOfMemoryError that takes
  * every connection down. The JVM cannot tell in advance; this says so in the log instead.
  */
 final class ResourceFit {
 
-    /** 6.3 KB measured per idle plain connection, rounded up. */
+    /**
+     * 7.2 KB measured per idle plain connection when a fresh JVM takes 19,000 at once (its first ones park
+     * in frames not yet compiled; 4.4-4.5 KB once warm), src/bench/per-connection.sh.
+     */
     static final long PLAIN_CONNECTION_BYTES = 7 * 1024;
 
     /** 17.0–18.9 KB measured per idle TLS connection, rounded up. */

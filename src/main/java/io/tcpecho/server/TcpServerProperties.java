@@ -74,8 +74,8 @@ public record TcpServerProperties(
 
     /**
      * {@code max-buffer-memory} in bytes. Unset it follows the heap (-Xmx, or the container's memory
-     * with MaxRAMPercentage), as a quarter of it: the rest is for the connections themselves (about
-     * 6 KB each, 19 KB with TLS), their frames in flight and the JVM.
+     * with MaxRAMPercentage), as a quarter of it: the rest is for the connections themselves
+     * (4.5-8 KB each, 19 KB with TLS), their frames in flight and the JVM.
      */
     public long maxBufferMemoryBytes() {
         return this.maxBufferMemory != null ? this.maxBufferMemory.toBytes() : Runtime.getRuntime().maxMemory() / 4;
