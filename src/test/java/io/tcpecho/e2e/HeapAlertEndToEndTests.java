@@ -58,7 +58,9 @@ class HeapAlertEndToEndTests {
                 assertThat(held).as("connections held before the live share passed %s (last %.3f)", FILLED, live)
                         .hasSizeLessThan(MAX_CONNECTIONS);
                 for (int i = 0; i < STEP; i++) {
-                    held.add(echoed(EchoSocket.connect(app.tcpPort())));
+                    EchoSocket connection = EchoSocket.connect(app.tcpPort());
+                    held.add(connection);
+                    echoed(connection);
                 }
                 fullCollection(app);
                 live = liveShare(app);
@@ -86,9 +88,8 @@ class HeapAlertEndToEndTests {
         }
     }
 
-    private static EchoSocket echoed(EchoSocket connection) throws Exception {
+    private static void echoed(EchoSocket connection) throws Exception {
         assertThat(connection.send("held\r\n").readText(6)).isEqualTo("held\r\n");
-        return connection;
     }
 
     /** A full collection, after which Micrometer records what stays live (Serial's old generation is only reclaimed there). */
