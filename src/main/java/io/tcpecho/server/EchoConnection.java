@@ -437,10 +437,7 @@ final class EchoConnection extends TcpNetConnection {
         }
         long waiting = this.waitingSince;
         if (waiting != 0 && now - waiting > limitNanos && !received()) {
-            markClosing(CloseReason.IDLE);
-            if (log.isDebugEnabled()) {
-                log.debug("Closing idle connection from " + remote());
-            }
+            markIdle();
             endInput();
         }
     }
@@ -486,6 +483,14 @@ final class EchoConnection extends TcpNetConnection {
     private void markClosing(CloseReason reason) {
         if (this.closeReason == null) {
             this.closeReason = reason;
+        }
+    }
+
+    /** The idle timeout ends this connection, whether the watcher or the TLS handshake's read timeout found it. */
+    private void markIdle() {
+        markClosing(CloseReason.IDLE);
+        if (log.isDebugEnabled()) {
+            log.debug("Closing idle connection from " + remote());
         }
     }
 
@@ -553,10 +558,7 @@ final class EchoConnection extends TcpNetConnection {
             case EchoNotWritten notWritten -> writeFailed(notWritten.getCause());
             case SocketTimeoutException timeout -> {
                 // The TLS handshake's read timeout: the idle timeout, as Spring Integration set it.
-                markClosing(CloseReason.IDLE);
-                if (log.isDebugEnabled()) {
-                    log.debug("Closing idle connection from " + remote());
-                }
+                markIdle();
             }
             case Exception probe when !this.handshaken && !heardFromClient() -> {
                 // Gone before its first byte, with a FIN or a reset: a load balancer's TCP health
