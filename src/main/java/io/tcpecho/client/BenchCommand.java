@@ -1,74 +1,99 @@
 package io.tcpecho.client;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code java -jar tcp-echo.jar bench --host H --port P --connections C --size S --duration D}:
- * a load client for users without a C compiler. Each connection runs on a virtual thread, keeps
- * {@code --depth} messages in flight, checks every echoed byte, and the run prints msgs/s and
- * latency percentiles. Messages are random lowercase letters ended by the framing's terminator,
- * so they suit crlf, lf and raw servers alike (as shared/bench/echoload does).
+ * {@code java -jar tcp-echo.jar bench --host H --port P [--mode echo|churn|hold] ...}: a load client
+ * for users without a C compiler, with echoload's scenarios. Every connection runs on a virtual
+ * thread and every echoed byte is checked.
+ * <ul>
+ * <li>{@code echo}: {@code --connections} connections keep {@code --depth} messages in flight each
+ * (pingpong, latency1 and bulk); msgs/s and latency percentiles.</li>
+ * <li>{@code churn}: {@code --connections} slots each connect, echo one message and close, client
+ * first, over and over: the connection rate a path sustains (load balancers, conntrack, NAT).</li>
+ * <li>{@code hold}: opens {@code --connections} connections, echoes once on each, holds them all
+ * idle for {@code --duration}, then echoes on each again: whether a path keeps idle connections.</li>
+ * </ul>
  */
 public final class BenchCommand {
 
-    private static final Set<String> OPTIONS = new LinkedHashSet<>(List.of("host", "port", "connections", "size",
-            "duration", "warmup", "depth", "framing"));
+    private static final Set<String> OPTIONS = new LinkedHashSet<>(List.of("host", "port", "mode", "connections",
+            "size", "duration", "warmup", "depth", "framing"));
+
+    private static final String USAGE = "usage: bench --host H --port P [--mode echo|churn|hold] [--connections 50] "
+            + "[--size 64] [--duration 10s] [--warmup 1s] [--depth 1] [--framing crlf|lf|raw]";
 
     private BenchCommand() {
     }
 
-    record Settings(String host, int port, int connections, int size, Duration duration, Duration warmup, int depth,
-            byte[] terminator) {
+    enum Mode {
+        ECHO, CHURN, HOLD
     }
 
-    /** What a run measured. */
-    public record Result(long messages, long errors, double seconds, long p50Nanos, long p99Nanos, long p999Nanos) {
+    record Settings(Mode mode, String host, int port, int connections, int size, Duration duration, Duration warmup,
+            int depth, byte[] terminator) {
 
-        public double messagesPerSecond() {
-            return this.seconds > 0 ? this.messages / this.seconds : 0;
+        InetSocketAddress address() {
+            return new InetSocketAddress(this.host, this.port);
+        }
+    }
+
+    /** What a run measured: one line of {@code key=value} pairs, and whether every echo came back right. */
+    interface Result {
+
+        String line();
+
+        boolean passed();
+    }
+
+    /** Round-trip percentiles of a run, printed as {@code p50_us=... p99_us=... p999_us=...}. */
+    record Latencies(long p50Nanos, long p99Nanos, long p999Nanos) {
+
+        static Latencies of(LatencyHistogram histogram) {
+            return new Latencies(histogram.valueAt(0.5), histogram.valueAt(0.99), histogram.valueAt(0.999));
         }
 
-        String line() {
-            return String.format(Locale.ROOT, "msgs=%d msgs_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f errors=%d",
-                    this.messages, messagesPerSecond(), this.p50Nanos / 1e3, this.p99Nanos / 1e3,
-                    this.p999Nanos / 1e3, this.errors);
+        String fields() {
+            return String.format(Locale.ROOT, "p50_us=%.1f p99_us=%.1f p999_us=%.1f", this.p50Nanos / 1e3,
+                    this.p99Nanos / 1e3, this.p999Nanos / 1e3);
         }
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Settings settings;
         try {
-            settings = parse(args);
+            CommandLine line = CommandLine.parse(args, OPTIONS);
+            settings = parse(line, clientDefaults(line));
         }
         catch (IllegalArgumentException ex) {
             err.println("tcp-echo bench: " + ex.getMessage());
-            err.println("usage: bench --host H --port P [--connections 50] [--size 64] [--duration 10s] [--warmup 1s] "
-                    + "[--depth 1] [--framing crlf|lf|raw]");
+            err.println(USAGE);
             return ClientCommand.USAGE;
         }
+        BenchErrors errors = new BenchErrors();
         Result result;
         try {
-            result = run(settings);
+            result = switch (settings.mode()) {
+                case ECHO -> EchoLoad.run(settings, errors);
+                case CHURN -> ChurnLoad.run(settings, errors);
+                case HOLD -> HoldLoad.run(settings, errors);
+            };
         }
         catch (IOException ex) {
             err.println("tcp-echo bench: cannot connect to " + settings.host() + ":" + settings.port() + ": "
@@ -76,29 +101,76 @@ public final class BenchCommand {
             return ClientCommand.UNREACHABLE;
         }
         out.println(result.line());
-        return result.errors() == 0 && result.messages() > 0 ? ClientCommand.OK : ClientCommand.MISMATCH;
+        if (errors.first() != null) {
+            err.println("tcp-echo bench: " + errors.count() + (errors.count() == 1 ? " error: " : " errors, the first: ")
+                    + errors.first());
+        }
+        return result.passed() ? ClientCommand.OK : ClientCommand.MISMATCH;
     }
 
-    static Settings parse(String[] args) {
-        CommandLine line = CommandLine.parse(args, OPTIONS);
+    /**
+     * {@code echo.client.*} as the {@code client} command binds it (config/application.yml, the
+     * environment, system properties), with the command line's --host, --port and --framing on top:
+     * a bench run without them goes where the client would.
+     */
+    private static EchoClientProperties clientDefaults(CommandLine line) {
+        List<String> properties = new ArrayList<>(List.of("--logging.level.root=WARN"));
+        for (String option : List.of("host", "port", "framing")) {
+            String value = line.get(option, null);
+            if (value != null) {
+                properties.add("--echo.client." + option + "=" + value);
+            }
+        }
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ClientDefaults.class)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .run(properties.toArray(String[]::new))) {
+            return context.getBean(EchoClientProperties.class);
+        }
+        catch (RuntimeException ex) {
+            throw new IllegalArgumentException("invalid settings: " + ClientCommand.rootCause(ex).getMessage(), ex);
+        }
+    }
+
+    /** Only the client's properties: bench needs no connection factory or gateway, and starts faster without. */
+    @EnableConfigurationProperties(EchoClientProperties.class)
+    static class ClientDefaults {
+    }
+
+    static Settings parse(CommandLine line, EchoClientProperties defaults) {
         if (!line.words().isEmpty()) {
             throw new IllegalArgumentException("unexpected argument " + line.words().getFirst());
         }
-        String framing = line.get("framing", "crlf");
-        byte[] terminator = switch (framing) {
-            case "crlf" -> new byte[] {'\r', '\n'};
-            case "lf" -> new byte[] {'\n'};
-            case "raw" -> new byte[0];
-            default -> throw new IllegalArgumentException("bench supports --framing crlf, lf or raw, not " + framing);
+        Mode mode = switch (line.get("mode", "echo")) {
+            case "echo" -> Mode.ECHO;
+            case "churn" -> Mode.CHURN;
+            case "hold" -> Mode.HOLD;
+            default -> throw new IllegalArgumentException("--mode must be echo, churn or hold, not "
+                    + line.get("mode", ""));
+        };
+        // An option the mode would ignore is a mistake worth saying: a churn run with --depth 16 is not pipelined.
+        if (mode != Mode.ECHO && line.options().containsKey("depth")) {
+            throw new IllegalArgumentException("--depth applies to --mode echo only");
+        }
+        if (mode == Mode.HOLD && line.options().containsKey("warmup")) {
+            throw new IllegalArgumentException("--mode hold has no warmup; --duration is how long it holds");
+        }
+        byte[] terminator = switch (defaults.framing()) {
+            case CRLF -> new byte[] {'\r', '\n'};
+            case LF -> new byte[] {'\n'};
+            case RAW -> new byte[0];
+            default -> throw new IllegalArgumentException("bench supports --framing crlf, lf or raw, not "
+                    + defaults.framing().configName());
         };
         int size = intOption(line, "size", "64", terminator.length + 1);
         int depth = intOption(line, "depth", "1", 1);
         if (depth > 1024) {
             throw new IllegalArgumentException("--depth must be at most 1024");
         }
-        return new Settings(line.get("host", "127.0.0.1"), intOption(line, "port", "7007", 1),
-                intOption(line, "connections", "50", 1), size, duration(line, "duration", "10s"),
-                duration(line, "warmup", "1s"), depth, terminator);
+        return new Settings(mode, defaults.host(), defaults.port(), intOption(line, "connections", "50", 1), size,
+                duration(line, "duration", "10s"), duration(line, "warmup", mode == Mode.HOLD ? "0s" : "1s"), depth,
+                terminator);
     }
 
     private static int intOption(CommandLine line, String name, String fallback, int min) {
@@ -122,113 +194,4 @@ public final class BenchCommand {
             throw new IllegalArgumentException("--" + name + " must be a duration such as 10s");
         }
     }
-
-    static Result run(Settings settings) throws IOException {
-        List<Socket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < settings.connections(); i++) {
-                Socket socket = new Socket();
-                sockets.add(socket);
-                socket.setTcpNoDelay(true);
-                socket.connect(new InetSocketAddress(settings.host(), settings.port()), 5000);
-                socket.setSoTimeout(5000);
-            }
-            long start = System.nanoTime();
-            long measureFrom = start + settings.warmup().toNanos();
-            long end = measureFrom + settings.duration().toNanos();
-            AtomicLong errors = new AtomicLong();
-            List<Future<LatencyHistogram>> results = new ArrayList<>();
-            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int i = 0; i < sockets.size(); i++) {
-                    Socket socket = sockets.get(i);
-                    long seed = i;
-                    results.add(threads.submit(() -> drive(socket, settings, seed, measureFrom, end, errors)));
-                }
-            }
-            LatencyHistogram all = new LatencyHistogram();
-            for (Future<LatencyHistogram> result : results) {
-                try {
-                    all.add(result.get());
-                }
-                catch (Exception ex) {
-                    errors.incrementAndGet();
-                }
-            }
-            double seconds = settings.duration().toNanos() / 1e9;
-            return new Result(all.count(), errors.get(), seconds, all.valueAt(0.5), all.valueAt(0.99),
-                    all.valueAt(0.999));
-        }
-        finally {
-            for (Socket socket : sockets) {
-                try {
-                    socket.close();
-                }
-                catch (IOException ex) {
-                    // closing after the run; nothing to report
-                }
-            }
-        }
-    }
-
-    private static LatencyHistogram drive(Socket socket, Settings settings, long seed, long measureFrom, long end,
-            AtomicLong errors) throws IOException {
-        LatencyHistogram histogram = new LatencyHistogram();
-        SplittableRandom random = new SplittableRandom(seed);
-        InputStream in = socket.getInputStream();
-        OutputStream out = socket.getOutputStream();
-        int size = settings.size();
-        byte[][] inFlight = new byte[settings.depth()][];
-        long[] sentAt = new long[settings.depth()];
-        byte[] echo = new byte[size];
-        for (int i = 0; i < inFlight.length; i++) {
-            inFlight[i] = message(random, size, settings.terminator());
-            sentAt[i] = System.nanoTime();
-            out.write(inFlight[i]);
-        }
-        int next = 0;
-        while (true) {
-            if (!readFully(in, echo)) {
-                errors.incrementAndGet();
-                return histogram;
-            }
-            long now = System.nanoTime();
-            if (!Arrays.equals(echo, inFlight[next])) {
-                errors.incrementAndGet();
-                return histogram;
-            }
-            if (now >= measureFrom && now < end) {
-                histogram.record(now - sentAt[next]);
-            }
-            if (now >= end) {
-                return histogram;
-            }
-            inFlight[next] = message(random, size, settings.terminator());
-            sentAt[next] = System.nanoTime();
-            out.write(inFlight[next]);
-            next = (next + 1) % inFlight.length;
-        }
-    }
-
-    private static byte[] message(SplittableRandom random, int size, byte[] terminator) {
-        byte[] message = new byte[size];
-        int body = size - terminator.length;
-        for (int i = 0; i < body; i++) {
-            message[i] = (byte) ('a' + random.nextInt(26));
-        }
-        System.arraycopy(terminator, 0, message, body, terminator.length);
-        return message;
-    }
-
-    private static boolean readFully(InputStream in, byte[] target) throws IOException {
-        int done = 0;
-        while (done < target.length) {
-            int n = in.read(target, done, target.length - done);
-            if (n < 0) {
-                return false;
-            }
-            done += n;
-        }
-        return true;
-    }
-
 }

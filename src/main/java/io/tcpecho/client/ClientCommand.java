@@ -170,7 +170,7 @@ public final class ClientCommand {
         return false;
     }
 
-    private static Throwable rootCause(Throwable ex) {
+    static Throwable rootCause(Throwable ex) {
         Throwable cause = ex;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();

@@ -14,7 +14,8 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The client, {@code echo.client.*}: defaults of the {@code client} command and of programmatic use.
+ * The client, {@code echo.client.*}: defaults of the {@code client} and {@code bench} commands (bench uses
+ * host, port and framing) and of programmatic use.
  *
  * @param host server host
  * @param port server port

@@ -116,6 +116,13 @@ final class EchoProcess implements AutoCloseable {
         return run(work, command, STARTUP);
     }
 
+    /** {@link #command(Path, List, String...)} without JVM options, run in {@code directory}. */
+    static Result commandIn(Path work, Path directory, String... arguments) throws Exception {
+        List<String> command = jarCommand(List.of());
+        command.addAll(List.of(arguments));
+        return run(work, command, directory, Map.of(), STARTUP);
+    }
+
     /** {@code java <jvmOptions> -jar tcp-echo.jar}, for the caller to append the jar's arguments to. */
     private static List<String> jarCommand(List<String> jvmOptions) {
         List<String> command = new ArrayList<>(List.of(java()));
