@@ -11,11 +11,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
+
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -30,14 +37,16 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <li>{@code hold}: opens {@code --connections} connections, echoes once on each, holds them all
  * idle for {@code --duration}, then echoes on each again: whether a path keeps idle connections.</li>
  * </ul>
+ * With {@code --ssl-bundle} every connection is TLS, checked as the {@code client} command checks it, so
+ * {@code churn} measures handshakes.
  */
 public final class BenchCommand {
 
     private static final Set<String> OPTIONS = new LinkedHashSet<>(List.of("host", "port", "mode", "connections",
-            "size", "duration", "warmup", "depth", "framing"));
+            "size", "duration", "warmup", "depth", "framing", "ssl-bundle"));
 
     private static final String USAGE = "usage: bench --host H --port P [--mode echo|churn|hold] [--connections 50] "
-            + "[--size 64] [--duration 10s] [--warmup 1s] [--depth 1] [--framing crlf|lf|raw]";
+            + "[--size 64] [--duration 10s] [--warmup 1s] [--depth 1] [--framing crlf|lf|raw] [--ssl-bundle NAME]";
 
     private BenchCommand() {
     }
@@ -46,8 +55,9 @@ public final class BenchCommand {
         ECHO, CHURN, HOLD
     }
 
+    /** What to run; {@code tls} is null for plain TCP. */
     record Settings(Mode mode, String host, int port, int connections, int size, Duration duration, Duration warmup,
-            int depth, byte[] terminator) {
+            int depth, byte[] terminator, SSLSocketFactory tls) {
 
         InetSocketAddress address() {
             return new InetSocketAddress(this.host, this.port);
@@ -79,7 +89,7 @@ public final class BenchCommand {
         Settings settings;
         try {
             CommandLine line = CommandLine.parse(args, OPTIONS);
-            settings = parse(line, clientDefaults(line));
+            settings = parse(line, target(line));
         }
         catch (IllegalArgumentException ex) {
             err.println("tcp-echo bench: " + ex.getMessage());
@@ -95,6 +105,12 @@ public final class BenchCommand {
                 case HOLD -> HoldLoad.run(settings, errors);
             };
         }
+        catch (SSLException ex) {
+            // as the client command says it: the reason (untrusted, wrong name, no common protocol) is the message
+            err.println("tcp-echo bench: TLS handshake with " + settings.host() + ":" + settings.port() + " failed: "
+                    + ex.getMessage());
+            return ClientCommand.UNREACHABLE;
+        }
         catch (IOException ex) {
             err.println("tcp-echo bench: cannot connect to " + settings.host() + ":" + settings.port() + ": "
                     + ex.getMessage());
@@ -108,14 +124,18 @@ public final class BenchCommand {
         return result.passed() ? ClientCommand.OK : ClientCommand.MISMATCH;
     }
 
+    /** Where the run goes and how: the client's properties and, when they name an SSL bundle, its TLS. */
+    record Target(EchoClientProperties properties, SSLSocketFactory tls) {
+    }
+
     /**
-     * {@code echo.client.*} as the {@code client} command binds it (config/application.yml, the
-     * environment, system properties), with the command line's --host, --port and --framing on top:
-     * a bench run without them goes where the client would.
+     * {@code echo.client.*} and {@code spring.ssl.bundle.*} as the {@code client} command binds them
+     * (config/application.yml, the environment, system properties), with the command line's --host,
+     * --port, --framing and --ssl-bundle on top: a bench run without them goes where the client would.
      */
-    private static EchoClientProperties clientDefaults(CommandLine line) {
+    private static Target target(CommandLine line) {
         List<String> properties = new ArrayList<>(List.of("--logging.level.root=WARN"));
-        for (String option : List.of("host", "port", "framing")) {
+        for (String option : List.of("host", "port", "framing", "ssl-bundle")) {
             String value = line.get(option, null);
             if (value != null) {
                 properties.add("--echo.client." + option + "=" + value);
@@ -126,19 +146,29 @@ public final class BenchCommand {
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
                 .run(properties.toArray(String[]::new))) {
-            return context.getBean(EchoClientProperties.class);
+            EchoClientProperties client = context.getBean(EchoClientProperties.class);
+            if (client.sslBundle().isEmpty()) {
+                return new Target(client, null);
+            }
+            SslBundle bundle = context.getBean(SslBundles.class).getBundle(client.sslBundle());
+            return new Target(client, bundle.createSslContext().getSocketFactory());
         }
         catch (RuntimeException ex) {
             throw new IllegalArgumentException("invalid settings: " + ClientCommand.rootCause(ex).getMessage(), ex);
         }
     }
 
-    /** Only the client's properties: bench needs no connection factory or gateway, and starts faster without. */
+    /**
+     * Only the client's properties and the SSL bundles ({@link EchoClientConfiguration} says why they
+     * are imported): bench needs no connection factory or gateway, and starts faster without.
+     */
     @EnableConfigurationProperties(EchoClientProperties.class)
+    @ImportAutoConfiguration(SslAutoConfiguration.class)
     static class ClientDefaults {
     }
 
-    static Settings parse(CommandLine line, EchoClientProperties defaults) {
+    static Settings parse(CommandLine line, Target target) {
+        EchoClientProperties defaults = target.properties();
         if (!line.words().isEmpty()) {
             throw new IllegalArgumentException("unexpected argument " + line.words().getFirst());
         }
@@ -170,7 +200,7 @@ public final class BenchCommand {
         }
         return new Settings(mode, defaults.host(), defaults.port(), intOption(line, "connections", "50", 1), size,
                 duration(line, "duration", "10s"), duration(line, "warmup", mode == Mode.HOLD ? "0s" : "1s"), depth,
-                terminator);
+                terminator, target.tls());
     }
 
     private static int intOption(CommandLine line, String name, String fallback, int min) {

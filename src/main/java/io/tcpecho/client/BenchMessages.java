@@ -7,6 +7,10 @@ import java.net.Socket;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
 /**
  * What every bench mode sends and how it checks the answer. Messages are random lowercase letters
  * ended by the framing's terminator, so they suit crlf, lf and raw servers alike (as
@@ -30,12 +34,31 @@ final class BenchMessages {
         return message;
     }
 
-    /** A connected socket with Nagle off, as echoload's, and the bench's read timeout. */
-    static Socket connect(InetSocketAddress address, Socket socket) throws IOException {
-        socket.setTcpNoDelay(true);
-        socket.connect(address, TIMEOUT_MILLIS);
-        socket.setSoTimeout(TIMEOUT_MILLIS);
-        return socket;
+    /**
+     * A connected socket with Nagle off, as echoload's, and the bench's read timeout; with {@code tls},
+     * a TLS socket over it whose handshake is done and whose certificate names the host, as the
+     * {@code client} command checks it ({@link ClientTls}).
+     */
+    static Socket connect(InetSocketAddress address, SSLSocketFactory tls) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(address, TIMEOUT_MILLIS);
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            if (tls == null) {
+                return socket;
+            }
+            SSLSocket secure = (SSLSocket) tls.createSocket(socket, address.getHostString(), address.getPort(), true);
+            SSLParameters parameters = secure.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            secure.setSSLParameters(parameters);
+            secure.startHandshake();
+            return secure;
+        }
+        catch (IOException ex) {
+            socket.close();
+            throw ex;
+        }
     }
 
     /**

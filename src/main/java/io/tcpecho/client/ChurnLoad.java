@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import io.tcpecho.client.BenchCommand.Latencies;
 import io.tcpecho.client.BenchCommand.Result;
 import io.tcpecho.client.BenchCommand.Settings;
@@ -50,7 +52,7 @@ final class ChurnLoad {
     /** The first slot's first connection is made here, so that a server that is not there throws at once. */
     static ChurnResult run(Settings settings, BenchErrors errors) throws IOException {
         InetSocketAddress address = settings.address();
-        Socket first = BenchMessages.connect(address, new Socket());
+        Socket first = BenchMessages.connect(address, settings.tls());
         long start = System.nanoTime();
         long measureFrom = start + settings.warmup().toNanos();
         long end = measureFrom + settings.duration().toNanos();
@@ -86,7 +88,7 @@ final class ChurnLoad {
         Socket next = connected;
         for (long began = System.nanoTime(); began < end; began = System.nanoTime()) {
             byte[] message = BenchMessages.message(random, settings.size(), settings.terminator());
-            boolean echoed = cycle(next, address, message, echo, errors);
+            boolean echoed = cycle(next, address, settings.tls(), message, echo, errors);
             next = null;
             if (!echoed) {
                 TimeUnit.MILLISECONDS.sleep(PAUSE_AFTER_ERROR_MILLIS);
@@ -98,15 +100,16 @@ final class ChurnLoad {
             }
         }
         if (next != null) {
-            cycle(next, address, BenchMessages.message(random, settings.size(), settings.terminator()), echo, errors);
+            cycle(next, address, settings.tls(), BenchMessages.message(random, settings.size(), settings.terminator()),
+                    echo, errors);
         }
         return histogram;
     }
 
     /** Connects unless {@code connected} is given, echoes {@code message}, closes; false after an error. */
-    private static boolean cycle(Socket connected, InetSocketAddress address, byte[] message, byte[] echo,
-            BenchErrors errors) {
-        try (Socket socket = connected != null ? connected : BenchMessages.connect(address, new Socket())) {
+    private static boolean cycle(Socket connected, InetSocketAddress address, SSLSocketFactory tls, byte[] message,
+            byte[] echo, BenchErrors errors) {
+        try (Socket socket = connected != null ? connected : BenchMessages.connect(address, tls)) {
             String wrong = BenchMessages.exchange(socket, message, echo);
             if (wrong != null) {
                 errors.add(wrong);

@@ -15,7 +15,7 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * The client, {@code echo.client.*}: defaults of the {@code client} and {@code bench} commands (bench uses
- * host, port and framing) and of programmatic use.
+ * host, port, framing and ssl-bundle) and of programmatic use.
  *
  * @param host server host
  * @param port server port

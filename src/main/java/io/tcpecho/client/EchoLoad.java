@@ -51,7 +51,7 @@ final class EchoLoad {
         try {
             InetSocketAddress address = settings.address();
             for (int i = 0; i < settings.connections(); i++) {
-                sockets.add(BenchMessages.connect(address, new Socket()));
+                sockets.add(BenchMessages.connect(address, settings.tls()));
             }
             long start = System.nanoTime();
             long measureFrom = start + settings.warmup().toNanos();

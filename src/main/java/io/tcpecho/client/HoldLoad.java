@@ -55,7 +55,7 @@ final class HoldLoad {
     /** The first connection is made here, so that a server that is not there throws at once. */
     static HoldResult run(Settings settings, BenchErrors errors) throws IOException {
         InetSocketAddress address = settings.address();
-        Socket first = BenchMessages.connect(address, new Socket());
+        Socket first = BenchMessages.connect(address, settings.tls());
         Hold hold = new Hold(address, settings, new CountDownLatch(settings.connections()), new CountDownLatch(1),
                 new AtomicInteger(), new AtomicInteger(), new LatencyHistogram(), errors);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -89,7 +89,7 @@ final class HoldLoad {
         try {
             try {
                 if (socket == null) {
-                    socket = BenchMessages.connect(hold.address(), new Socket());
+                    socket = BenchMessages.connect(hold.address(), settings.tls());
                 }
                 if (!echoed(socket, "first echo", BenchMessages.message(random, settings.size(), settings.terminator()),
                         echo, hold)) {
