@@ -55,14 +55,16 @@ class HelmDocumentationTests {
     }
 
     @Test
-    void printsHowToReachTheServiceAndRunTheClientOnInstall() {
+    void printsHowToReachTheServiceAndRunTheClientAndBenchOnInstall() {
         assertThat(HelmChart.installOutput(Scenario.DEFAULTS)).contains(
                 "kubectl port-forward -n echo service/rel-tcp-echo 7007:7007",
-                "client --host rel-tcp-echo --port 7007 --framing crlf hello", "helm test rel -n echo");
+                "client --host rel-tcp-echo --port 7007 --framing crlf hello", "helm test rel -n echo",
+                "bench --host rel-tcp-echo --port 7007 --framing crlf --mode echo --connections 50 --duration 30s");
         assertThat(HelmChart.installOutput(Scenario.LOAD_BALANCER)).contains(".status.loadBalancer.ingress[0]",
                 "export ECHO_PORT=7007");
         assertThat(HelmChart.installOutput(Scenario.CUSTOM_PORT_AND_FRAMING))
-            .contains("client --host rel-tcp-echo --port 7 --framing length-header-2 hello");
+            .contains("client --host rel-tcp-echo --port 7 --framing length-header-2 hello")
+            .as("bench generates crlf, lf and raw only").doesNotContain("bench --host");
     }
 
     /** The lead pastes the chart's section into README.md; -Dtcpecho.readme=FILE checks a draft instead. */
