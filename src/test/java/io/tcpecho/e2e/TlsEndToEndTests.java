@@ -68,13 +68,20 @@ class TlsEndToEndTests {
     }
 
     @Test
-    void benchChurnsTlsConnectionsAndRefusesACertificateItDoesNotTrust() throws Exception {
+    void benchChurnsAndHoldsTlsConnectionsAndRefusesACertificateItDoesNotTrust() throws Exception {
         String port = String.valueOf(app.tcpPort());
         EchoProcess.Result churn = EchoProcess.command(work, List.of("-D" + certificates.pemTrustBundle("trust")),
                 "bench", "--host", "localhost", "--port", port, "--ssl-bundle", "trust", "--mode", "churn",
                 "--connections", "4", "--duration", "1s", "--warmup", "0s");
         assertThat(churn.exitCode()).as(churn.output()).isZero();
         assertThat(churn.output()).containsPattern("mode=churn cycles=[1-9][0-9]* .* errors=0");
+
+        // the hold waits in a timed TLS read; JSSE must leave the connection usable when that read times out
+        EchoProcess.Result hold = EchoProcess.command(work, List.of("-D" + certificates.pemTrustBundle("trust")),
+                "bench", "--host", "localhost", "--port", port, "--ssl-bundle", "trust", "--mode", "hold",
+                "--connections", "20", "--duration", "1s");
+        assertThat(hold.exitCode()).as(hold.output()).isZero();
+        assertThat(hold.output()).contains("held=20 dropped=0 still_echoing=20");
 
         TestCertificates stranger = TestCertificates.create(work.resolve("stranger-bench"), "someone else");
         EchoProcess.Result untrusted = EchoProcess.command(work, List.of("-D" + stranger.pemTrustBundle("trust")),
