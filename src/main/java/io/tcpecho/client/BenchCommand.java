@@ -6,13 +6,20 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
+
+import io.tcpecho.framing.Framing;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -83,6 +90,44 @@ public final class BenchCommand {
             return String.format(Locale.ROOT, "p50_us=%.1f p99_us=%.1f p999_us=%.1f", this.p50Nanos / 1e3,
                     this.p99Nanos / 1e3, this.p999Nanos / 1e3);
         }
+    }
+
+    /** One virtual thread of a timed run: the {@code index}th, measuring from {@code measureFrom} to {@code end}. */
+    @FunctionalInterface
+    interface TimedTask {
+
+        LatencyHistogram run(int index, long measureFrom, long end) throws Exception;
+    }
+
+    /**
+     * Runs {@code --connections} tasks on virtual threads, each given the run's window in
+     * {@link System#nanoTime()} ({@code --warmup} from now, then {@code --duration}), and merges what
+     * they measured. A task that threw counts as one error, described as {@code doing}.
+     */
+    static LatencyHistogram timed(Settings settings, BenchErrors errors, String doing, TimedTask task) {
+        long measureFrom = System.nanoTime() + settings.warmup().toNanos();
+        long end = measureFrom + settings.duration().toNanos();
+        List<Future<LatencyHistogram>> results = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < settings.connections(); i++) {
+                int index = i;
+                results.add(threads.submit(() -> task.run(index, measureFrom, end)));
+            }
+        }
+        LatencyHistogram all = new LatencyHistogram();
+        for (Future<LatencyHistogram> result : results) {
+            try {
+                all.add(result.get());
+            }
+            catch (ExecutionException ex) {
+                errors.add(doing, ex.getCause() instanceof Exception cause ? cause : ex);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                errors.add(doing, ex);
+            }
+        }
+        return all;
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -186,13 +231,11 @@ public final class BenchCommand {
         if (mode == Mode.HOLD && line.options().containsKey("warmup")) {
             throw new IllegalArgumentException("--mode hold has no warmup; --duration is how long it holds");
         }
-        byte[] terminator = switch (defaults.framing()) {
-            case CRLF -> new byte[] {'\r', '\n'};
-            case LF -> new byte[] {'\n'};
-            case RAW -> new byte[0];
-            default -> throw new IllegalArgumentException("bench supports --framing crlf, lf or raw, not "
+        if (!EnumSet.of(Framing.CRLF, Framing.LF, Framing.RAW).contains(defaults.framing())) {
+            throw new IllegalArgumentException("bench supports --framing crlf, lf or raw, not "
                     + defaults.framing().configName());
-        };
+        }
+        byte[] terminator = defaults.framing().terminator();
         int size = intOption(line, "size", "64", terminator.length + 1);
         int depth = intOption(line, "depth", "1", 1);
         if (depth > 1024) {

@@ -81,6 +81,19 @@ final class BenchMessages {
         return null;
     }
 
+    /** Closes {@code socket} (null: nothing) after a run, when a failing close has nothing left to report. */
+    static void close(Socket socket) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        }
+        catch (IOException ex) {
+            // closing after the run; nothing to report
+        }
+    }
+
     private static boolean readFully(InputStream in, byte[] target) throws IOException {
         int done = 0;
         while (done < target.length) {

@@ -3,14 +3,8 @@ package io.tcpecho.client;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSocketFactory;
@@ -53,30 +47,8 @@ final class ChurnLoad {
     static ChurnResult run(Settings settings, BenchErrors errors) throws IOException {
         InetSocketAddress address = settings.address();
         Socket first = BenchMessages.connect(address, settings.tls());
-        long start = System.nanoTime();
-        long measureFrom = start + settings.warmup().toNanos();
-        long end = measureFrom + settings.duration().toNanos();
-        List<Future<LatencyHistogram>> results = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < settings.connections(); i++) {
-                Socket connected = i == 0 ? first : null;
-                long seed = i;
-                results.add(threads.submit(() -> slot(connected, address, settings, seed, measureFrom, end, errors)));
-            }
-        }
-        LatencyHistogram all = new LatencyHistogram();
-        for (Future<LatencyHistogram> result : results) {
-            try {
-                all.add(result.get());
-            }
-            catch (ExecutionException ex) {
-                errors.add("churn", ex.getCause() instanceof Exception cause ? cause : ex);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                errors.add("churn", ex);
-            }
-        }
+        LatencyHistogram all = BenchCommand.timed(settings, errors, "churn", (i, measureFrom, end) ->
+                slot(i == 0 ? first : null, address, settings, i, measureFrom, end, errors));
         return new ChurnResult(all.count(), errors.count(), settings.duration().toNanos() / 1e9, Latencies.of(all));
     }
 

@@ -9,10 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import io.tcpecho.client.BenchCommand.Latencies;
 import io.tcpecho.client.BenchCommand.Result;
@@ -53,42 +49,13 @@ final class EchoLoad {
             for (int i = 0; i < settings.connections(); i++) {
                 sockets.add(BenchMessages.connect(address, settings.tls()));
             }
-            long start = System.nanoTime();
-            long measureFrom = start + settings.warmup().toNanos();
-            long end = measureFrom + settings.duration().toNanos();
-            List<Future<LatencyHistogram>> results = new ArrayList<>();
-            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int i = 0; i < sockets.size(); i++) {
-                    Socket socket = sockets.get(i);
-                    long seed = i;
-                    results.add(threads.submit(() -> drive(socket, settings, seed, measureFrom, end, errors)));
-                }
-            }
-            LatencyHistogram all = new LatencyHistogram();
-            for (Future<LatencyHistogram> result : results) {
-                try {
-                    all.add(result.get());
-                }
-                catch (ExecutionException ex) {
-                    errors.add("echo", ex.getCause() instanceof Exception cause ? cause : ex);
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    errors.add("echo", ex);
-                }
-            }
+            LatencyHistogram all = BenchCommand.timed(settings, errors, "echo",
+                    (i, measureFrom, end) -> drive(sockets.get(i), settings, i, measureFrom, end, errors));
             return new EchoResult(all.count(), errors.count(), settings.duration().toNanos() / 1e9,
                     Latencies.of(all));
         }
         finally {
-            for (Socket socket : sockets) {
-                try {
-                    socket.close();
-                }
-                catch (IOException ex) {
-                    // closing after the run; nothing to report
-                }
-            }
+            sockets.forEach(BenchMessages::close);
         }
     }
 

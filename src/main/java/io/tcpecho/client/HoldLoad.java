@@ -165,7 +165,7 @@ final class HoldLoad {
             }
         }
         finally {
-            close(socket);
+            BenchMessages.close(socket);
         }
     }
 
@@ -215,17 +215,5 @@ final class HoldLoad {
         }
         hold.record(System.nanoTime() - sent);
         return true;
-    }
-
-    private static void close(Socket socket) {
-        if (socket == null) {
-            return;
-        }
-        try {
-            socket.close();
-        }
-        catch (IOException ex) {
-            // closing after the run; nothing to report
-        }
     }
 }

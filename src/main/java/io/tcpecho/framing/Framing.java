@@ -27,6 +27,11 @@ public enum Framing {
         this.terminator = terminator;
     }
 
+    /** The bytes that end each frame, a copy; empty for raw and the length-header framings, whose frames have no end mark. */
+    public byte[] terminator() {
+        return this.terminator.clone();
+    }
+
     /** The name as written in configuration, e.g. {@code length-header-2}. */
     public String configName() {
         return name().toLowerCase().replace('_', '-');
