@@ -50,8 +50,7 @@ class BenchCommandTests {
     @Test
     @Timeout(30)
     void churnOpensEchoesAndClosesOneConnectionPerCycleClientFirst() {
-        MeterRegistry meters = server.context().getBean(MeterRegistry.class);
-        await().atMost(BOUND).until(() -> server.server().connections().active() == 0); // earlier tests' closes
+        MeterRegistry meters = metersOnceIdle();
         double opened = counter(meters, "echo.connections.opened");
         double closedByClient = closed(meters, "client");
         Run run = bench(server.tcpPort(), "--mode", "churn", "--connections", "4", "--duration", "1s", "--warmup", "0s");
@@ -73,8 +72,7 @@ class BenchCommandTests {
     @Test
     @Timeout(60)
     void holdKeepsEveryConnectionOpenForTheDurationAndEchoesOnEachAgain() {
-        MeterRegistry meters = server.context().getBean(MeterRegistry.class);
-        await().atMost(BOUND).until(() -> server.server().connections().active() == 0); // earlier tests' closes
+        MeterRegistry meters = metersOnceIdle();
         double opened = counter(meters, "echo.connections.opened");
         double messages = counter(meters, "echo.messages");
         CompletableFuture<Run> running = CompletableFuture.supplyAsync(
@@ -169,6 +167,12 @@ class BenchCommandTests {
         double p50 = run.number("p50_us");
         assertThat(p50).isPositive().isLessThanOrEqualTo(run.number("p99_us"));
         assertThat(run.number("p99_us")).isLessThanOrEqualTo(run.number("p999_us"));
+    }
+
+    /** The shared server's meters, once earlier tests' connections have all closed: a baseline no close moves. */
+    private static MeterRegistry metersOnceIdle() {
+        await().atMost(BOUND).until(() -> server.server().connections().active() == 0);
+        return server.context().getBean(MeterRegistry.class);
     }
 
     private static double counter(MeterRegistry meters, String name) {

@@ -1,7 +1,7 @@
 package io.tcpecho.e2e;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.tcpecho.reliability.TestCertificates;
@@ -30,11 +30,8 @@ class TlsEndToEndTests {
     @BeforeAll
     static void startWithTls() throws Exception {
         certificates = TestCertificates.create(work.resolve("tls"), "tcp-echo e2e");
-        List<String> server = new ArrayList<>(List.of("--echo.tcp.ssl.bundle=server"));
-        for (String property : certificates.jksKeyStoreBundle("server")) {
-            server.add("--" + property);
-        }
-        app = EchoProcess.start(work, server.toArray(String[]::new));
+        app = EchoProcess.start(work, Arrays.stream(certificates.tlsServer()).map(property -> "--" + property)
+                .toArray(String[]::new));
     }
 
     @AfterAll

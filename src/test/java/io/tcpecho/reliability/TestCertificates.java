@@ -84,6 +84,14 @@ public record TestCertificates(Path keyStore, Path certificatePem, Path privateK
                 prefix + "type=PKCS12"};
     }
 
+    /** Properties of a TLS listener: {@code echo.tcp.ssl.bundle=server} and this key store as that bundle, then {@code more}. */
+    public String[] tlsServer(String... more) {
+        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server"));
+        properties.addAll(List.of(jksKeyStoreBundle("server")));
+        properties.addAll(List.of(more));
+        return properties.toArray(String[]::new);
+    }
+
     /** Spring Boot properties of a PEM bundle with this name that trusts the certificate, for a client. */
     public String pemTrustBundle(String name) {
         return "spring.ssl.bundle.pem." + name + ".truststore.certificate=file:" + this.certificatePem;

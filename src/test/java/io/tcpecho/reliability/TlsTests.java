@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -374,10 +373,7 @@ class TlsTests {
 
     /** Properties of a TLS server with the key store of {@code keys} as bundle "server", and {@code more}. */
     static String[] tlsServer(TestCertificates keys, String... more) {
-        List<String> properties = new ArrayList<>(List.of("echo.tcp.ssl.bundle=server"));
-        properties.addAll(List.of(keys.jksKeyStoreBundle("server")));
-        properties.addAll(List.of(more));
-        return properties.toArray(String[]::new);
+        return keys.tlsServer(more);
     }
 
     private static Socket plainConnect(int port) throws IOException {
