@@ -24,6 +24,7 @@ class InvalidConfigurationTests {
             echo.tcp.framing=bogus          | echo.tcp.framing          | bogus
             echo.tcp.max-message-size=0B    | echo.tcp.max-message-size | between 1B and 2GB
             echo.tcp.max-buffer-memory=0B   | echo.tcp.max-buffer-memory | must be positive
+            echo.carriers.sample-interval=5ms | echo.carriers.sample-interval | between 10ms and 10m
             """)
     void failsStartupNamingInvalidKey(String setting, String key, String reason) {
         Throwable failure = catchThrowable(() -> RunningServer.start(setting).close());

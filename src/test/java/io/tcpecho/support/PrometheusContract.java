@@ -35,6 +35,7 @@ public final class PrometheusContract {
         families.put("echo_errors_total", "counter");
         families.put("echo_message_size_bytes", "histogram");
         families.put("echo_message_duration_seconds", "histogram");
+        families.put("echo_carrier_threads", "gauge");
         return Collections.unmodifiableMap(families);
     }
 }
