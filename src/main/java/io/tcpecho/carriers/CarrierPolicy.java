@@ -68,6 +68,13 @@ final class CarrierPolicy {
 
     private static final int CONFIRMING_SAMPLES = 2;
 
+    /**
+     * A reading this close to halfway between two counts keeps the count there is. Without it, one
+     * connection's ping-pong beside the load generator read 1.6 CPUs with one carrier and 1.45 with
+     * two (the carriers use less CPU with one), and the count changed every second.
+     */
+    private static final double ROUNDING_MARGIN = 0.1;
+
     private final int max;
 
     private final int firstHoldSamples;
@@ -122,7 +129,9 @@ final class CarrierPolicy {
             target = this.max;
         }
         else {
-            target = (int) Math.max(1, Math.min(this.max, Math.round(sample.carrierCpus() + sample.idleCpus())));
+            double cpus = sample.carrierCpus() + sample.idleCpus();
+            target = Math.abs(cpus - Math.round(cpus)) > 0.5 - ROUNDING_MARGIN ? current
+                    : (int) Math.max(1, Math.min(this.max, Math.round(cpus)));
             if (target < current && this.holding > 0) {
                 target = current;
             }

@@ -53,6 +53,21 @@ class CarrierPolicyTests {
     }
 
     @Test
+    void keepsTheCountForAReadingNearlyHalfwayBetweenTwo() {
+        CarrierPolicy policy = policy(2);
+
+        // one connection's ping-pong beside the load generator: 1.45 CPUs with two carriers, 1.6 with one
+        for (int sample = 0; sample < 5; sample++) {
+            assertThat(policy.next(2, sample(0.98, 0.72, 0.73, 0.30))).as("two carriers").isEqualTo(2);
+        }
+        policy.next(1, sample(0.66, 1.13, 0.51, 0.0));
+        assertThat(policy.next(1, sample(0.66, 1.13, 0.51, 0.0))).as("one carrier").isEqualTo(2);
+        for (int sample = 0; sample < 5; sample++) {
+            assertThat(policy.next(1, sample(0.66, 1.03, 0.51, 0.0))).as("1.54 CPUs").isEqualTo(1);
+        }
+    }
+
+    @Test
     void returnsToTheJdksCountWhenFewerCarriersWaitForACpu() {
         CarrierPolicy policy = policy(2);
 
