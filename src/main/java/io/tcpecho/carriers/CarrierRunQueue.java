@@ -28,7 +28,18 @@ final class CarrierRunQueue {
 
     private final Path tasks;
 
+    /**
+     * A thread's name is read once, not at every sample, and read again only this many calls later:
+     * a new thread may show its creator's name for a moment before the JVM names it.
+     */
+    private static final int NAMES_READ_AGAIN_EVERY = 20;
+
     private Map<String, long[]> last = Map.of();
+
+    /** Whether each thread seen is a carrier, by thread id, from its name. */
+    private Map<String, Boolean> carrierByTid = new HashMap<>();
+
+    private long calls;
 
     CarrierRunQueue(Path tasks) {
         this.tasks = tasks;
@@ -46,33 +57,48 @@ final class CarrierRunQueue {
      * counts no more. Not thread-safe: one sampler calls it.
      */
     long[] sinceLast() throws IOException {
+        if (++this.calls % NAMES_READ_AGAIN_EVERY == 0) {
+            this.carrierByTid.clear();
+        }
         Map<String, long[]> now = new HashMap<>();
+        Map<String, Boolean> seen = new HashMap<>();
         long running = 0;
         long waiting = 0;
         try (DirectoryStream<Path> threads = Files.newDirectoryStream(this.tasks)) {
             for (Path thread : threads) {
-                long[] stat = carrierStat(thread);
+                String tid = thread.getFileName().toString();
+                Boolean carrier = this.carrierByTid.get(tid);
+                if (carrier == null) {
+                    carrier = isCarrier(thread);
+                }
+                seen.put(tid, carrier);
+                long[] stat = carrier ? stat(thread) : null;
                 if (stat == null) {
                     continue;
                 }
-                String tid = thread.getFileName().toString();
                 now.put(tid, stat);
                 long[] before = this.last.getOrDefault(tid, NEW_THREAD);
                 running += stat[0] - before[0];
                 waiting += stat[1] - before[1];
             }
         }
+        this.carrierByTid = seen;
         this.last = now;
         return new long[] { running, waiting };
     }
 
-    /** {@code {running, waiting}} of a carrier; null for another thread, or one that ended while being read. */
-    private static long[] carrierStat(Path thread) {
+    private static boolean isCarrier(Path thread) {
         try {
-            String name = Files.readString(thread.resolve("comm"), StandardCharsets.US_ASCII).strip();
-            if (!CARRIER.matcher(name).matches()) {
-                return null;
-            }
+            return CARRIER.matcher(Files.readString(thread.resolve("comm"), StandardCharsets.US_ASCII).strip()).matches();
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
+    /** {@code {running, waiting}} of a thread; null for one that ended while being read. */
+    private static long[] stat(Path thread) {
+        try {
             String[] stat = Files.readString(thread.resolve("schedstat"), StandardCharsets.US_ASCII).strip().split(" ");
             return new long[] { Long.parseLong(stat[0]), Long.parseLong(stat[1]) };
         }

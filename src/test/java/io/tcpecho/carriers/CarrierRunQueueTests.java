@@ -1,6 +1,7 @@
 package io.tcpecho.carriers;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +52,44 @@ class CarrierRunQueueTests {
         long[] since = this.runQueue.sinceLast();
 
         assertThat(since[0]).as("nanoseconds the carriers ran between two reads in a row").isLessThan(BUSY_NANOS / 4);
+    }
+
+    /** A new thread shows its creator's name until the JVM names it; the names are read again. */
+    @Test
+    void findsACarrierThatGotItsNameAfterItWasFirstSeen() throws Exception {
+        CountDownLatch seen = new CountDownLatch(1);
+        CountDownLatch spun = new CountDownLatch(1);
+        CountDownLatch counted = new CountDownLatch(1);
+        Thread late = Thread.ofPlatform().name("not-yet-named").start(() -> {
+            try {
+                seen.await();
+                // on the thread itself, a new name reaches Linux too, as the JVM names a carrier it starts
+                Thread.currentThread().setName("ForkJoinPool-99-worker-1");
+                spin();
+                spun.countDown();
+                // alive until counted: a thread that ended counts no more
+                counted.await();
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            this.runQueue.sinceLast();
+            seen.countDown();
+            assertThat(spun.await(10, TimeUnit.SECONDS)).isTrue();
+
+            long running = 0;
+            for (int call = 0; call < 20; call++) {
+                running += this.runQueue.sinceLast()[0];
+            }
+
+            assertThat(running).as("nanoseconds the carriers ran").isGreaterThanOrEqualTo(BUSY_NANOS / 2);
+        }
+        finally {
+            counted.countDown();
+            late.join(Duration.ofSeconds(10));
+        }
     }
 
     private static void spin() {
