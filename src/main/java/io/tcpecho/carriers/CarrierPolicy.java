@@ -129,9 +129,8 @@ final class CarrierPolicy {
             target = this.max;
         }
         else {
-            double cpus = sample.carrierCpus() + sample.idleCpus();
-            target = Math.abs(cpus - Math.round(cpus)) > 0.5 - ROUNDING_MARGIN ? current
-                    : (int) Math.max(1, Math.min(this.max, Math.round(cpus)));
+            double cpus = Math.max(1, Math.min(this.max, sample.carrierCpus() + sample.idleCpus()));
+            target = Math.abs(cpus - Math.round(cpus)) > 0.5 - ROUNDING_MARGIN ? current : (int) Math.round(cpus);
             if (target < current && this.holding > 0) {
                 target = current;
             }

@@ -68,6 +68,15 @@ class CarrierPolicyTests {
     }
 
     @Test
+    void takesEveryCarrierWhenMoreCpusThanThatAreFree() {
+        CarrierPolicy policy = policy(2);
+
+        // 2.45 CPUs: nearly halfway between two and three, but the most there is is two
+        policy.next(1, sample(0.60, 1.95, 0.50, 0.0));
+        assertThat(policy.next(1, sample(0.60, 1.95, 0.50, 0.0))).isEqualTo(2);
+    }
+
+    @Test
     void returnsToTheJdksCountWhenFewerCarriersWaitForACpu() {
         CarrierPolicy policy = policy(2);
 
