@@ -2,9 +2,10 @@
 # CPU time per echoed message (per connect-echo-close cycle in churn), Netty (native epoll,
 # NettyBestEcho) and this jar side by side: where a throughput ratio says "slower", this says whose
 # CPU the difference is. Per server and run it prints the server's CPU per message and the load
-# generator's (both share the machine's cores, so their sum sets the rate). A third column runs the
-# jar with one virtual-thread carrier (-Djdk.virtualThreadScheduler.parallelism=1) to show what the
-# scheduler's spreading costs.
+# generator's (both share the machine's cores, so their sum sets the rate). The jar runs with the
+# JDK's one carrier per CPU (-Decho.carriers.adaptive=false; the shipped count follows the CPUs free)
+# and, in a third column, with one virtual-thread carrier (-Djdk.virtualThreadScheduler.parallelism=1),
+# to show what the scheduler's spreading costs.
 # Usage: src/bench/cpu-per-message.sh [framing]   (run src/bench/perf.sh first: it builds echoload and
 # fetches Netty into /tmp/echo-compare). CPU is utime+stime: the server's from /proc/PID/stat, the load
 # generator's from this shell's reaped children; over a 6 s run, divided by the messages echoed; two
@@ -18,7 +19,7 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 child_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
 
 start_netty 7305 cpu-netty.log
-start_project 7306 cpu-project.log
+start_project 7306 cpu-project.log -Decho.carriers.adaptive=false
 start_project 7307 cpu-project-1.log -Djdk.virtualThreadScheduler.parallelism=1
 wait_started
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Ping-pong (50 connections x 64 B, one in flight each) against how many threads a server spreads its
 # connections over, side by side: Netty (native epoll, NettyBestEcho) with its default of two event
-# loops per CPU, with one per CPU and with one; this jar as shipped (one virtual-thread carrier per
-# CPU) and with one carrier. On a machine whose cores the load generator shares, the rate follows the
-# thread count more than the server (src/bench/README.md, "Where the time goes").
+# loops per CPU, with one per CPU and with one; this jar with the JDK's one virtual-thread carrier per
+# CPU (-Decho.carriers.adaptive=false: the shipped count follows the CPUs free) and with one carrier.
+# On a machine whose cores the load generator shares, the rate follows the thread count more than the
+# server (src/bench/README.md, "Where the time goes").
 # Usage: src/bench/threads.sh [framing] [rounds]   (run src/bench/perf.sh first: it builds echoload and
 # fetches Netty into /tmp/echo-compare). Loopback only.
 set -euo pipefail
@@ -15,7 +16,7 @@ cpus=$(nproc)
 start_netty 7305 threads-netty-default.log
 start_netty 7306 threads-netty-per-cpu.log "$cpus"
 start_netty 7307 threads-netty-one.log 1
-start_project 7308 threads-shipped.log
+start_project 7308 threads-per-cpu.log -Decho.carriers.adaptive=false
 start_project 7309 threads-one-carrier.log -Djdk.virtualThreadScheduler.parallelism=1
 wait_started
 
