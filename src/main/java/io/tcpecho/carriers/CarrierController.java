@@ -28,6 +28,15 @@ final class CarrierController implements SmartLifecycle {
 
     static final String PARALLELISM_PROPERTY = "jdk.virtualThreadScheduler.parallelism";
 
+    /**
+     * After a return to the JDK's count for want of CPU, how long before fewer carriers are tried
+     * again ({@link CarrierPolicy}).
+     */
+    static final Duration FIRST_HOLD = Duration.ofSeconds(10);
+
+    /** The longest such wait, reached by doubling. */
+    static final Duration MAX_HOLD = Duration.ofMinutes(5);
+
     private static final Log log = LogFactory.getLog(CarrierController.class);
 
     private final VirtualThreadSchedulerMXBean scheduler;
@@ -47,15 +56,6 @@ final class CarrierController implements SmartLifecycle {
     private long lastCpuNanos;
 
     private long lastSampleNanos;
-
-    /**
-     * After a return to the JDK's count for want of CPU, how long before fewer carriers are tried
-     * again ({@link CarrierPolicy}).
-     */
-    static final Duration FIRST_HOLD = Duration.ofSeconds(10);
-
-    /** The longest such wait, reached by doubling. */
-    static final Duration MAX_HOLD = Duration.ofMinutes(5);
 
     /**
      * @param runQueue the carriers' CPU and run-queue time; null where the system has none to read,

@@ -26,13 +26,13 @@ final class CarrierRunQueue {
 
     private static final long[] NEW_THREAD = { 0, 0 };
 
-    private final Path tasks;
-
     /**
      * A thread's name is read once, not at every sample, and read again only this many calls later:
      * a new thread may show its creator's name for a moment before the JVM names it.
      */
     private static final int NAMES_READ_AGAIN_EVERY = 20;
+
+    private final Path tasks;
 
     private Map<String, long[]> last = Map.of();
 
