@@ -44,27 +44,30 @@ class CarrierControllerTests {
 
     private final AtomicBoolean spinning = new AtomicBoolean();
 
+    /** Started by {@link #startedAtOneCarrier()}; stopped after each test, so none leaves the JVM's scheduler resized. */
+    private CarrierController started;
+
     @AfterEach
     void endLoad() {
         this.spinning.set(false);
         this.busy.forEach(Process::destroyForcibly);
     }
 
+    @AfterEach
+    void stopController() {
+        if (this.started != null) {
+            this.started.stop();
+        }
+    }
+
     @Test
     void givesNoCarrierToCpusThatOtherProcessesKeepBusyAndTakesThemBackWhenFree() throws Exception {
-        assumeThat(this.initial).as("carriers on this machine").isGreaterThanOrEqualTo(2);
-        CarrierController controller = controller();
-        controller.start();
-        try {
-            keepBusy(this.initial - 1);
-            await().atMost(BOUND).until(this.scheduler::getParallelism, carriers -> carriers == 1);
+        CarrierController controller = startedAtOneCarrier();
 
-            endLoad();
-            await().atMost(BOUND).until(this.scheduler::getParallelism, carriers -> carriers == this.initial);
-        }
-        finally {
-            controller.stop();
-        }
+        endLoad();
+        await().atMost(BOUND).until(this.scheduler::getParallelism, carriers -> carriers == this.initial);
+
+        controller.stop();
         assertThat(this.scheduler.getParallelism()).as("the JDK's count after stop").isEqualTo(this.initial);
         assertThat(controller.isRunning()).isFalse();
     }
@@ -76,23 +79,15 @@ class CarrierControllerTests {
      */
     @Test
     void returnsToEveryCarrierWhenOneCarrierWaitsForACpuAndStaysThere() throws Exception {
-        assumeThat(this.initial).as("carriers on this machine").isGreaterThanOrEqualTo(2);
-        CarrierController controller = controller();
-        controller.start();
-        try {
-            keepBusy(this.initial - 1);
-            await().atMost(BOUND).until(this.scheduler::getParallelism, carriers -> carriers == 1);
+        CarrierController controller = startedAtOneCarrier();
 
-            keepBusy(3 * this.initial);
-            spin(2 * this.initial);
-            await().atMost(BOUND).until(this.scheduler::getParallelism, carriers -> carriers == this.initial);
+        keepBusy(3 * this.initial);
+        spin(2 * this.initial);
+        await().atMost(BOUND).until(this.scheduler::getParallelism, carriers -> carriers == this.initial);
 
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
-                    .until(this.scheduler::getParallelism, carriers -> carriers == this.initial);
-        }
-        finally {
-            controller.stop();
-        }
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(this.scheduler::getParallelism, carriers -> carriers == this.initial);
+        controller.stop();
         assertThat(this.scheduler.getParallelism()).as("the JDK's count after stop").isEqualTo(this.initial);
     }
 
@@ -146,6 +141,16 @@ class CarrierControllerTests {
         new CarrierConfiguration().carrierThreadsGauge().bindTo(registry);
 
         assertThat(registry.get("echo.carrier.threads").gauge().value()).isEqualTo(this.scheduler.getParallelism());
+    }
+
+    /** A running controller, once busy processes on every CPU but one have brought it to one carrier. */
+    private CarrierController startedAtOneCarrier() throws IOException {
+        assumeThat(this.initial).as("carriers on this machine").isGreaterThanOrEqualTo(2);
+        this.started = controller();
+        this.started.start();
+        keepBusy(this.initial - 1);
+        await().atMost(BOUND).until(this.scheduler::getParallelism, carriers -> carriers == 1);
+        return this.started;
     }
 
     private CarrierController controller() {
