@@ -71,12 +71,19 @@ public final class BenchCommand {
         }
     }
 
-    /** What a run measured: one line of {@code key=value} pairs, and whether every echo came back right. */
+    /**
+     * What a run measured: one line of {@code key=value} pairs, whether every echo came back right, and
+     * notes on what else limited it (for stderr).
+     */
     interface Result {
 
         String line();
 
         boolean passed();
+
+        default List<String> notes() {
+            return List.of();
+        }
     }
 
     /** Round-trip percentiles of a run, printed as {@code p50_us=... p99_us=... p999_us=...}. */
@@ -162,6 +169,7 @@ public final class BenchCommand {
             return ClientCommand.UNREACHABLE;
         }
         out.println(result.line());
+        result.notes().forEach(note -> err.println("tcp-echo bench: " + note));
         if (errors.first() != null) {
             err.println("tcp-echo bench: " + errors.count() + (errors.count() == 1 ? " error: " : " errors, the first: ")
                     + errors.first());

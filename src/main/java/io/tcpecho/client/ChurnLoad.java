@@ -3,7 +3,9 @@ package io.tcpecho.client;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -29,12 +31,24 @@ final class ChurnLoad {
     private ChurnLoad() {
     }
 
-    record ChurnResult(long cycles, long errors, double seconds, Latencies latencies) implements Result {
+    /** {@code limit}: the client's own limit on cycles a second, where it is known (Linux). */
+    record ChurnResult(long cycles, long errors, double seconds, Latencies latencies, Optional<LocalPortLimit> limit)
+            implements Result {
 
         @Override
         public String line() {
             return String.format(Locale.ROOT, "mode=churn cycles=%d cycles_per_s=%.0f %s errors=%d", this.cycles,
-                    this.seconds > 0 ? this.cycles / this.seconds : 0, this.latencies.fields(), this.errors);
+                    cyclesPerSecond(), this.latencies.fields(), this.errors);
+        }
+
+        /** A rate at the client's own limit says little about the server, so the run says so. */
+        @Override
+        public List<String> notes() {
+            return this.limit.flatMap(limit -> limit.note(cyclesPerSecond())).stream().toList();
+        }
+
+        private double cyclesPerSecond() {
+            return this.seconds > 0 ? this.cycles / this.seconds : 0;
         }
 
         @Override
@@ -49,7 +63,8 @@ final class ChurnLoad {
         Socket first = BenchMessages.connect(address, settings.tls());
         LatencyHistogram all = BenchCommand.timed(settings, errors, "churn", (i, measureFrom, end) ->
                 slot(i == 0 ? first : null, address, settings, i, measureFrom, end, errors));
-        return new ChurnResult(all.count(), errors.count(), settings.duration().toNanos() / 1e9, Latencies.of(all));
+        return new ChurnResult(all.count(), errors.count(), settings.duration().toNanos() / 1e9, Latencies.of(all),
+                LocalPortLimit.of(LocalPortLimit.SYSCTLS, address.getAddress()));
     }
 
     private static LatencyHistogram slot(Socket connected, InetSocketAddress address, Settings settings, long seed,
