@@ -15,10 +15,10 @@ import java.util.Optional;
  * local port in TIME_WAIT for 60 s. With {@code net.ipv4.tcp_tw_reuse} (1, or 2, the default, for
  * loopback) and TCP timestamps, Linux gives such a port to a new connection to the same address and
  * port once a second has passed since its last segment, and {@code connect()} tries the even half of
- * {@code net.ipv4.ip_local_port_range} first: about half the range a second. Measured here with the C
- * epoll floor, echoload reached 14,079–14,192 cycles a second with the default 28,232 ports and
- * 21,320–22,274 with 44,616, whatever the number of slots ({@code src/bench/churn-ceiling.sh}). Past
- * that, each connect scans the even half in vain and the client's CPU goes there. Without reuse, a port
+ * {@code net.ipv4.ip_local_port_range} first: about half the range a second. Measured here against the
+ * C epoll floor, echoload reached 14,038–14,262 cycles a second with the default 28,232 ports, with 5,
+ * 20 or 50 slots alike, and 22,150–22,279 with 44,616 ({@code src/bench/churn-ceiling.sh}). Past that,
+ * each connect scans the even half in vain and the client's CPU goes there. Without reuse, a port
  * comes back only after its 60 s, and connects beyond the range over a minute fail with "Cannot assign
  * requested address".
  *
