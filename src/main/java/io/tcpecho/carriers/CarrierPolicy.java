@@ -27,13 +27,6 @@ package io.tcpecho.carriers;
  * a return for want of CPU, fewer carriers are not tried again for a while, twice as long after each
  * return, so a machine that stays that busy sees the trial rarely.
  *
- * <p>Why the JDK's count while the carriers are idle: a sample in which they hardly ran says
- * nothing about the CPUs a load would get, and the next load should start where the JDK would.
- * Otherwise an idle server beside busy processes sat at one carrier, and a light load that followed
- * ran its first second there: one connection's ping-pong answered in 63–65 µs (p50) with one carrier
- * against 26–38 µs with two, because a lone carrier parks between messages and has to be woken for
- * each; its reading (1.6 CPUs) then asked for two, but only after two samples.
- *
  * <p>A change needs two samples in a row that want to move the same way, so one burst does not
  * resize the pool. Not thread-safe: one sampler calls it.
  */
@@ -72,12 +65,6 @@ final class CarrierPolicy {
             return runnable > 0 ? Math.max(0, this.carrierWaitCpus - ownOther) / runnable : 0;
         }
     }
-
-    /**
-     * Carriers that ran less than this (in CPUs) are idle: an idle server's carriers ran well under 1%
-     * of a CPU, for scrapes and probes.
-     */
-    static final double IDLE_CARRIER_CPUS = 0.05;
 
     private static final int CONFIRMING_SAMPLES = 2;
 
@@ -138,7 +125,7 @@ final class CarrierPolicy {
         boolean starved = current < this.max && sample.carrierWaitShareBeyondOwnThreads() > STARVED_WAIT_SHARE;
         trackCalm(current, starved);
         int target;
-        if (starved || sample.carrierCpus() < IDLE_CARRIER_CPUS) {
+        if (starved) {
             target = this.max;
         }
         else {

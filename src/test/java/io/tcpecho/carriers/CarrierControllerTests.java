@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,15 +44,12 @@ class CarrierControllerTests {
 
     private final AtomicBoolean spinning = new AtomicBoolean();
 
-    private final AtomicBoolean working = new AtomicBoolean();
-
     /** Started by {@link #startedAtOneCarrier()}; stopped after each test, so none leaves the JVM's scheduler resized. */
     private CarrierController started;
 
     @AfterEach
     void endLoad() {
         this.spinning.set(false);
-        this.working.set(false);
         this.busy.forEach(Process::destroyForcibly);
     }
 
@@ -74,16 +70,6 @@ class CarrierControllerTests {
         controller.stop();
         assertThat(this.scheduler.getParallelism()).as("the JDK's count after stop").isEqualTo(this.initial);
         assertThat(controller.isRunning()).isFalse();
-    }
-
-    /** Idle carriers say nothing about the CPUs a load would get, so the next load starts with every carrier. */
-    @Test
-    void returnsToEveryCarrierWhenItsCarriersGoIdleThoughTheOtherCpusStayBusy() throws Exception {
-        startedAtOneCarrier();
-
-        this.working.set(false);
-
-        await().atMost(BOUND).until(this.scheduler::getParallelism, carriers -> carriers == this.initial);
     }
 
     /**
@@ -157,16 +143,12 @@ class CarrierControllerTests {
         assertThat(registry.get("echo.carrier.threads").gauge().value()).isEqualTo(this.scheduler.getParallelism());
     }
 
-    /**
-     * A running controller, once busy processes on every CPU but one, and a light load on its carriers
-     * (idle carriers keep the JDK's count), have brought it to one carrier.
-     */
+    /** A running controller, once busy processes on every CPU but one have brought it to one carrier. */
     private CarrierController startedAtOneCarrier() throws IOException {
         assumeThat(this.initial).as("carriers on this machine").isGreaterThanOrEqualTo(2);
         this.started = controller();
         this.started.start();
         keepBusy(this.initial - 1);
-        workLightly();
         await().atMost(BOUND).until(this.scheduler::getParallelism, carriers -> carriers == 1);
         return this.started;
     }
@@ -181,20 +163,6 @@ class CarrierControllerTests {
         for (int i = 0; i < processes; i++) {
             this.busy.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
         }
-    }
-
-    /** One virtual thread that runs 2 ms in every 10: a fifth of a CPU, four times the idle mark. */
-    private void workLightly() {
-        this.working.set(true);
-        Thread.ofVirtual().start(() -> {
-            while (this.working.get()) {
-                long end = System.nanoTime() + Duration.ofMillis(2).toNanos();
-                while (System.nanoTime() < end) {
-                    Thread.onSpinWait();
-                }
-                LockSupport.parkNanos(Duration.ofMillis(8).toNanos());
-            }
-        });
     }
 
     private void spin(int threads) {
