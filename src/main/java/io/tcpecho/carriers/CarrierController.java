@@ -124,6 +124,13 @@ final class CarrierController implements SmartLifecycle {
                     this.os.getAvailableProcessors() * (1.0 - load), carriers[0] / elapsed, carriers[1] / elapsed);
             int current = this.scheduler.getParallelism();
             int next = this.policy.next(current, sample);
+            if (log.isTraceEnabled()) {
+                // every sample, for "why this count": DEBUG has only the changes
+                log.trace(String.format("Carrier threads %d, next %d: this JVM used %.2f CPUs, %.2f CPUs idle; its carriers "
+                        + "ran on %.2f CPUs and waited for one %.0f%% of their runnable time, %.0f%% beyond its other threads",
+                        current, next, sample.usedCpus(), sample.idleCpus(), sample.carrierCpus(),
+                        sample.carrierWaitShare() * 100, sample.carrierWaitShareBeyondOwnThreads() * 100));
+            }
             if (next != current) {
                 this.scheduler.setParallelism(next);
                 if (log.isDebugEnabled()) {

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -131,6 +133,24 @@ class CarrierControllerTests {
         finally {
             controller.stop();
             this.scheduler.setParallelism(this.initial);
+        }
+    }
+
+    /** DEBUG logs each change; TRACE each sample with its readings, for "why this count". */
+    @Test
+    void logsEverySampleAtTrace(CapturedOutput output) {
+        LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+        logging.setLogLevel(CarrierController.class.getName(), LogLevel.TRACE);
+        CarrierController controller = controller();
+        try {
+            controller.start();
+            await().atMost(BOUND).untilAsserted(() -> assertThat(output).containsPattern(
+                    "Carrier threads \\d+, next \\d+: this JVM used [0-9.]+ CPUs, [0-9.]+ CPUs idle; its carriers ran on "
+                            + "[0-9.]+ CPUs and waited for one \\d+% of their runnable time, \\d+% beyond its other threads"));
+        }
+        finally {
+            controller.stop();
+            logging.setLogLevel(CarrierController.class.getName(), null);
         }
     }
 
