@@ -2,7 +2,8 @@
 # What sets `churn`'s rate on loopback: the load generator's own kernel, through its local ports.
 # Each cycle leaves the client a socket in TIME_WAIT. Linux lets a new connection to the same address and
 # port take such a port only once a second has passed since the port's last segment
-# (net.ipv4.tcp_tw_reuse, on for loopback by default), and connect() tries the even half of
+# (net.ipv4.tcp_tw_reuse, on for loopback by default; net.ipv4.tcp_tw_reuse_delay, 1000 ms, where the
+# kernel has it), and connect() tries the even half of
 # net.ipv4.ip_local_port_range first. So one client address makes about half the range in connections a
 # second to one server (28,232 ports by default: about 14,100 a second); past that, connects scan the
 # even half in vain before they find a port, and the load generator's CPU goes there.

@@ -14,7 +14,8 @@ import java.util.Optional;
  * port, on Linux. Each {@code churn} cycle closes on the client's side first and so leaves the client a
  * local port in TIME_WAIT for 60 s. With {@code net.ipv4.tcp_tw_reuse} (1, or 2, the default, for
  * loopback) and TCP timestamps, Linux gives such a port to a new connection to the same address and
- * port once a second has passed since its last segment, and {@code connect()} tries the even half of
+ * port once a second has passed since its last segment ({@code net.ipv4.tcp_tw_reuse_delay}, 1000 ms, where
+ * the kernel has it), and {@code connect()} tries the even half of
  * {@code net.ipv4.ip_local_port_range} first: about half the range a second. Measured here against the
  * C epoll floor, echoload reached 14,038–14,262 cycles a second with the default 28,232 ports, with 5,
  * 20 or 50 slots alike, and 22,150–22,279 with 44,616 ({@code src/bench/churn-ceiling.sh}). Past that,
@@ -30,6 +31,9 @@ record LocalPortLimit(long perSecond, int ports, boolean reuse) {
 
     /** Linux's TIME_WAIT length, fixed in the kernel (TCP_TIMEWAIT_LEN). */
     private static final int TIME_WAIT_SECONDS = 60;
+
+    /** How long Linux waits before it reuses a TIME_WAIT port, where {@code net.ipv4.tcp_tw_reuse_delay} is not there. */
+    private static final long DEFAULT_REUSE_MILLIS = 1000;
 
     /** Where Linux keeps the settings read here. */
     static final Path SYSCTLS = Path.of("/proc/sys/net/ipv4");
@@ -54,8 +58,12 @@ record LocalPortLimit(long perSecond, int ports, boolean reuse) {
             if (ports < 1) {
                 return Optional.empty();
             }
-            return Optional.of(new LocalPortLimit(reuse ? (ports + 1) / 2 : Math.max(1, ports / TIME_WAIT_SECONDS),
-                    ports, reuse));
+            if (!reuse) {
+                return Optional.of(new LocalPortLimit(Math.max(1, ports / TIME_WAIT_SECONDS), ports, false));
+            }
+            long reuseMillis = Files.exists(sysctls.resolve("tcp_tw_reuse_delay"))
+                    ? Math.max(1, Long.parseLong(read(sysctls, "tcp_tw_reuse_delay"))) : DEFAULT_REUSE_MILLIS;
+            return Optional.of(new LocalPortLimit(Math.max(1, (ports + 1) / 2 * 1000L / reuseMillis), ports, true));
         }
         catch (IOException | RuntimeException ex) {
             return Optional.empty();
@@ -67,15 +75,20 @@ record LocalPortLimit(long perSecond, int ports, boolean reuse) {
         if (cyclesPerSecond < NEAR * this.perSecond) {
             return Optional.empty();
         }
-        String why = this.reuse
-                ? "each cycle leaves a local port in TIME_WAIT, which Linux gives to a new connection to the same "
-                        + "address and port only a second later, trying the even half of net.ipv4.ip_local_port_range ("
-                        + this.ports + " ports) first. Widen the range or add client addresses"
-                : "each cycle holds a local port in TIME_WAIT for 60 s, and net.ipv4.ip_local_port_range has "
-                        + this.ports + ". Widen the range, set net.ipv4.tcp_tw_reuse=1 or add client addresses";
-        return Optional.of(String.format(Locale.ROOT,
-                "%.0f cycles/s is near this client's own limit of about %d a second to one server address and port: "
-                        + "%s to measure the server beyond it", cyclesPerSecond, this.perSecond, why));
+        if (this.reuse) {
+            return Optional.of(String.format(Locale.ROOT, "%.0f cycles/s is near this client's own limit of about %d a "
+                    + "second to one server address and port: each cycle leaves a local port in TIME_WAIT, which Linux "
+                    + "gives to a new connection to the same address and port only after net.ipv4.tcp_tw_reuse_delay "
+                    + "(a second by default), trying the even half of net.ipv4.ip_local_port_range (%d ports) first. "
+                    + "Widen the range or add client addresses to measure the server beyond it", cyclesPerSecond,
+                    this.perSecond, this.ports));
+        }
+        // Without reuse a shorter run can go faster than the limit until the ports run out, so say how soon.
+        return Optional.of(String.format(Locale.ROOT, "%.0f cycles/s is near or past what this client can keep up to "
+                + "one server address and port, about %d a second: each cycle holds a local port in TIME_WAIT for 60 s, "
+                + "and the %d of net.ipv4.ip_local_port_range last about %.0f s at this rate before connects fail with "
+                + "\"Cannot assign requested address\". Widen the range, set net.ipv4.tcp_tw_reuse=1 or add client "
+                + "addresses", cyclesPerSecond, this.perSecond, this.ports, this.ports / cyclesPerSecond));
     }
 
     /**

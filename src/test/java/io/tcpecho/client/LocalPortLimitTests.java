@@ -49,6 +49,13 @@ class LocalPortLimitTests {
     }
 
     @Test
+    void aLongerReuseDelayLowersTheLimit() throws IOException {
+        settings("32768\t60999", "2", "1");
+        Files.writeString(this.sysctls.resolve("tcp_tw_reuse_delay"), "2000\n");
+        assertThat(LocalPortLimit.of(this.sysctls, LOOPBACK)).contains(new LocalPortLimit(7_058, 28_232, true));
+    }
+
+    @Test
     void withoutTimestampsNoPortIsReusedEarly() throws IOException {
         settings("32768\t60999", "1", "0");
         assertThat(LocalPortLimit.of(this.sysctls, LOOPBACK)).contains(new LocalPortLimit(470, 28_232, false));
@@ -89,7 +96,10 @@ class LocalPortLimitTests {
         assertThat(loopback.note(12_700)).isEmpty();
         LocalPortLimit remote = new LocalPortLimit(470, 28_232, false);
         assertThat(remote.note(455)).hasValueSatisfying(note -> assertThat(note)
-                .contains("TIME_WAIT for 60 s", "has 28232", "set net.ipv4.tcp_tw_reuse=1"));
+                .startsWith("455 cycles/s is near or past what this client can keep up")
+                .contains("TIME_WAIT for 60 s", "the 28232 of net.ipv4.ip_local_port_range last about 62 s",
+                        "set net.ipv4.tcp_tw_reuse=1"));
+        assertThat(remote.note(2_823)).hasValueSatisfying(note -> assertThat(note).contains("last about 10 s"));
     }
 
     @Test
