@@ -25,10 +25,6 @@ original_range=$(tr -s '\t ' ' ' < "$range_file")
 restore_range() { [ "$(tr -s '\t ' ' ' < "$range_file")" = "$original_range" ] || echo "$original_range" > "$range_file"; }
 trap 'restore_range; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# cutime + cstime of this shell: CPU of the children it has waited for (the load generator runs)
-child_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
-hz=$(getconf CLK_TCK)
 even_ports() { read -r lo hi < "$range_file"; echo $(((hi - lo + 2) / 2)); }
 
 "$work/ref" 7308 > "$work/ceiling-ref.log" 2>&1 & pids+=($!); ports+=(7308)

@@ -14,16 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . src/bench/side-by-side.sh
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# cutime + cstime of this shell: CPU of the children it has waited for (the load generator runs)
-child_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
-
 start_netty 7305 cpu-netty.log
 start_project 7306 cpu-project.log -Decho.carriers.adaptive=false
 start_project 7307 cpu-project-1.log -Djdk.virtualThreadScheduler.parallelism=1
 wait_started
 
-hz=$(getconf CLK_TCK)
 echo "framing=$framing  CPU per message (utime+stime / messages): server, load generator (lg); $(nproc) cores"
 for round in 1 2; do
   for scenario in "pingpong:-c 50 -s 64" "bulk:-m pipeline -c 8 -D 16 -s 1024" "churn:-m churn -c 20"; do

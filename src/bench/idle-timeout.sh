@@ -30,13 +30,12 @@ done
 wait_started
 sleep 2
 
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() { # pid port echoload arguments...: "rate/s cpu-per-echo"
   local pid=$1 port=$2 before line; shift 2
-  before=$(cpu "$pid")
+  before=$(ticks "$pid")
   line=$("$work/echoload" -p "$port" "$@" -d 5 -w 0 -t crlf | head -1)
-  awk -v r="$(field "$line" msgs_per_s)" -v m="$(field "$line" msgs)" -v t=$(($(cpu "$pid") - before)) \
-    -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%9d/s %6.2f us", r, t * 1e6 / hz / m }'
+  awk -v r="$(field "$line" msgs_per_s)" -v m="$(field "$line" msgs)" -v t=$(($(ticks "$pid") - before)) \
+    -v hz="$hz" 'BEGIN { printf "%9d/s %6.2f us", r, t * 1e6 / hz / m }'
 }
 for server in "${servers[@]}"; do # warm-up
   "$work/echoload" -p "${server#*:}" -m pipeline -c 8 -D 16 -s 1024 -d 3 -w 0 -t crlf > /dev/null

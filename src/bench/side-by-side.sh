@@ -1,5 +1,5 @@
-# Sourced by cpu-per-message.sh, pinned.sh, pingpong-tail.sh, threads.sh, held-churn.sh, syscalls.sh, log-flood.sh,
-# memory.sh, pod-memory.sh, quiet.sh and per-connection.sh: the set-up they share for running Netty (native epoll, NettyBestEcho) and this jar side by side against echoload.
+# Sourced by cpu-per-message.sh, pinned.sh, pingpong-tail.sh, threads.sh, held-churn.sh, churn-ceiling.sh, syscalls.sh,
+# log-flood.sh, memory.sh, pod-memory.sh, quiet.sh, idle-timeout.sh, after-burst.sh and per-connection.sh: the set-up they share for running Netty (native epoll, NettyBestEcho) and this jar side by side against echoload.
 # Expects the caller's $1 (framing) and to run from the project's root. Servers started here are stopped when the
 # caller exits; set the array `launcher` (e.g. `taskset -c 0`) to start them under a command.
 framing=${1:-crlf}
@@ -15,6 +15,11 @@ ports=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 # field LINE KEY: the number after " KEY=" in an echoload result line (msgs, msgs_per_s, p50_us, p99_us, ...)
 field() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$1"; }
+# ticks PID: a process's CPU so far (utime + stime), in clock ticks of $hz a second
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# child_ticks: cutime + cstime of the calling script, the CPU of the children it has waited for (load generator runs)
+child_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
+hz=$(getconf CLK_TCK)
 wait_port() { for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
 # waits for every server started with start_netty or start_project, or exits
 wait_started() {
