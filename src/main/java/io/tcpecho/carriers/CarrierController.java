@@ -126,19 +126,12 @@ final class CarrierController implements SmartLifecycle {
             int next = this.policy.next(current, sample);
             if (log.isTraceEnabled()) {
                 // every sample, for "why this count": DEBUG has only the changes
-                log.trace(String.format("Carrier threads %d, next %d: this JVM used %.2f CPUs, %.2f CPUs idle; its carriers "
-                        + "ran on %.2f CPUs and waited for one %.0f%% of their runnable time, %.0f%% beyond its other threads",
-                        current, next, sample.usedCpus(), sample.idleCpus(), sample.carrierCpus(),
-                        sample.carrierWaitShare() * 100, sample.carrierWaitShareBeyondOwnThreads() * 100));
+                log.trace("Carrier threads " + current + ", next " + next + ": " + readings(sample));
             }
             if (next != current) {
                 this.scheduler.setParallelism(next);
                 if (log.isDebugEnabled()) {
-                    log.debug(String.format("Carrier threads %d -> %d: this JVM used %.2f CPUs, %.2f CPUs idle; "
-                            + "its carriers ran on %.2f CPUs and waited for one %.0f%% of their runnable time, "
-                            + "%.0f%% beyond what its other threads took",
-                            current, next, sample.usedCpus(), sample.idleCpus(), sample.carrierCpus(),
-                            sample.carrierWaitShare() * 100, sample.carrierWaitShareBeyondOwnThreads() * 100));
+                    log.debug("Carrier threads " + current + " -> " + next + ": " + readings(sample));
                 }
             }
         }
@@ -146,6 +139,14 @@ final class CarrierController implements SmartLifecycle {
             // A failed sample must not end the schedule; the next one tries again.
             log.warn("Carrier threads not adjusted: " + ex);
         }
+    }
+
+    /** A sample's readings as the DEBUG and TRACE lines give them. */
+    private static String readings(CarrierPolicy.Sample sample) {
+        return String.format("this JVM used %.2f CPUs, %.2f CPUs idle; its carriers ran on %.2f CPUs and waited for one "
+                + "%.0f%% of their runnable time, %.0f%% beyond what its other threads took", sample.usedCpus(),
+                sample.idleCpus(), sample.carrierCpus(), sample.carrierWaitShare() * 100,
+                sample.carrierWaitShareBeyondOwnThreads() * 100);
     }
 
     private long[] readRunQueue() {

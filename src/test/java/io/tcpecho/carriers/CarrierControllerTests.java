@@ -146,7 +146,8 @@ class CarrierControllerTests {
             controller.start();
             await().atMost(BOUND).untilAsserted(() -> assertThat(output).containsPattern(
                     "Carrier threads \\d+, next \\d+: this JVM used [0-9.]+ CPUs, [0-9.]+ CPUs idle; its carriers ran on "
-                            + "[0-9.]+ CPUs and waited for one \\d+% of their runnable time, \\d+% beyond its other threads"));
+                            + "[0-9.]+ CPUs and waited for one \\d+% of their runnable time, "
+                            + "\\d+% beyond what its other threads took"));
         }
         finally {
             controller.stop();
