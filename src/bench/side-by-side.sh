@@ -1,4 +1,4 @@
-# Sourced by cpu-per-message.sh, pinned.sh, pingpong-tail.sh, threads.sh, held-churn.sh, churn-ceiling.sh, syscalls.sh,
+# Sourced by cpu-per-message.sh, pinned.sh, placement.sh, pingpong-tail.sh, threads.sh, held-churn.sh, churn-ceiling.sh, syscalls.sh,
 # log-flood.sh, memory.sh, pod-memory.sh, quiet.sh, idle-timeout.sh, after-burst.sh and per-connection.sh: the set-up they share for running Netty (native epoll, NettyBestEcho) and this jar side by side against echoload.
 # Expects the caller's $1 (framing) and to run from the project's root. Servers started here are stopped when the
 # caller exits; set the array `launcher` (e.g. `taskset -c 0`) to start them under a command.
