@@ -27,10 +27,11 @@ pin_servers() { # cpu list
   for pid in "${pids[@]}"; do taskset -a -p -c "$1" "$pid" > /dev/null; done
 }
 
-echo "framing=$framing  latency1 p50 (tcp-echo vs Netty); servers' CPUs / load generator's CPU"
+all="0-$(($(nproc) - 1))"
+echo "framing=$framing  latency1 p50, tcp-echo vs Netty"
 for round in $(seq 1 "$rounds"); do
   line="round $round:"
-  for placement in free:0,1:0,1 shared:0:0 apart:1:0; do
+  for placement in "free:$all:$all" shared:0:0 apart:1:0; do
     IFS=: read -r name server_cpus client_cpus <<<"$placement"
     pin_servers "$server_cpus"
     declare -A p50=()
@@ -43,4 +44,4 @@ for round in $(seq 1 "$rounds"); do
   done
   echo "$line"
 done
-pin_servers 0,1
+pin_servers "$all"
