@@ -21,9 +21,10 @@ rounds=${2:-3}
 [ -x "$work/ref" ] || { echo "run src/bench/perf.sh first" >&2; exit 2; }
 
 range_file=/proc/sys/net/ipv4/ip_local_port_range
-original_range=$(tr -s '\t ' ' ' < "$range_file")
-restore_range() { [ "$(tr -s '\t ' ' ' < "$range_file")" = "$original_range" ] || echo "$original_range" > "$range_file"; }
-trap 'restore_range; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+range() { tr -s '\t ' ' ' < "$range_file"; }
+original_range=$(range)
+restore_range() { [ "$(range)" = "$original_range" ] || echo "$original_range" > "$range_file"; }
+trap 'restore_range; stop_servers' EXIT
 
 even_ports() { read -r lo hi < "$range_file"; echo $(((hi - lo + 2) / 2)); }
 
@@ -35,7 +36,7 @@ for port in 7308 7305 7306; do # warm-up: the JIT compiles each server's accept 
   "$work/echoload" -p "$port" -m churn -c 20 -t "$term" -d 3 -w 0 > /dev/null
 done
 
-echo "framing=$framing  range $(tr -s '\t ' ' ' < "$range_file") ($(even_ports) even ports), tcp_tw_reuse=$(cat /proc/sys/net/ipv4/tcp_tw_reuse)"
+echo "framing=$framing  range $(range) ($(even_ports) even ports), tcp_tw_reuse=$(cat /proc/sys/net/ipv4/tcp_tw_reuse)"
 line="C floor, slots:"
 for slots in 5 20 50; do
   out=$("$work/echoload" -p 7308 -m churn -c "$slots" -t "$term" -d 4 -w 1 | head -1)
@@ -62,7 +63,7 @@ rounds() { # label
     echo "$line"
   done
 }
-rounds "range $(tr -s '\t ' ' ' < "$range_file")"
+rounds "range $(range)"
 
 if [ -n "${RANGE:-}" ]; then
   sleep 61 # lets the TIME_WAIT sockets of the rounds above expire, so both ranges start empty

@@ -9,8 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${2:-3}
 . src/bench/side-by-side.sh
-command -v taskset > /dev/null || { echo "needs taskset (util-linux)" >&2; exit 2; }
-[ "$(nproc)" -ge 2 ] || { echo "needs two CPUs" >&2; exit 2; }
+need_taskset_and_two_cpus
 
 launcher=(taskset -c 0)
 start_netty 7305 pinned-netty.log

@@ -12,7 +12,14 @@ jdk=${JDK:-$(for d in /usr/lib/jvm/*; do "$d/bin/java" -version 2>&1 | grep -q '
 launcher=()
 pids=()
 ports=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+# stop_servers: stops every server started here. It is the EXIT trap; a caller that sets its own EXIT trap calls it there
+stop_servers() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap stop_servers EXIT
+# exits unless taskset (util-linux) and at least two CPUs are there, for scripts that pin servers and load generator apart
+need_taskset_and_two_cpus() {
+  command -v taskset > /dev/null || { echo "needs taskset (util-linux)" >&2; exit 2; }
+  [ "$(nproc)" -ge 2 ] || { echo "needs two CPUs" >&2; exit 2; }
+}
 # field LINE KEY: the number after " KEY=" in an echoload result line (msgs, msgs_per_s, p50_us, p99_us, ...)
 field() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$1"; }
 # ticks PID: a process's CPU so far (utime + stime), in clock ticks of $hz a second
