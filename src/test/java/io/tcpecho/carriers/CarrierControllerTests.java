@@ -3,12 +3,11 @@ package io.tcpecho.carriers;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tcpecho.support.BusyProcesses;
 import jdk.management.VirtualThreadSchedulerMXBean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class CarrierControllerTests {
 
     private final int initial = this.scheduler.getParallelism();
 
-    private final List<Process> busy = new ArrayList<>();
+    private final BusyProcesses busy = new BusyProcesses();
 
     private final AtomicBoolean spinning = new AtomicBoolean();
 
@@ -52,7 +51,7 @@ class CarrierControllerTests {
     @AfterEach
     void endLoad() {
         this.spinning.set(false);
-        this.busy.forEach(Process::destroyForcibly);
+        this.busy.close();
     }
 
     @AfterEach
@@ -83,7 +82,7 @@ class CarrierControllerTests {
     void returnsToEveryCarrierWhenOneCarrierWaitsForACpuAndStaysThere() throws Exception {
         CarrierController controller = startedAtOneCarrier();
 
-        keepBusy(3 * this.initial);
+        this.busy.start(3 * this.initial);
         spin(2 * this.initial);
         await().atMost(BOUND).until(this.scheduler::getParallelism, carriers -> carriers == this.initial);
 
@@ -169,7 +168,7 @@ class CarrierControllerTests {
         assumeThat(this.initial).as("carriers on this machine").isGreaterThanOrEqualTo(2);
         this.started = controller();
         this.started.start();
-        keepBusy(this.initial - 1);
+        this.busy.start(this.initial - 1);
         await().atMost(BOUND).until(this.scheduler::getParallelism, carriers -> carriers == 1);
         return this.started;
     }
@@ -178,12 +177,6 @@ class CarrierControllerTests {
         CarrierRunQueue runQueue = CarrierRunQueue.ofThisProcess();
         assumeThat(runQueue).as("per-thread scheduler statistics (Linux)").isNotNull();
         return new CarrierController(this.scheduler, this.os, runQueue, SAMPLE);
-    }
-
-    private void keepBusy(int processes) throws IOException {
-        for (int i = 0; i < processes; i++) {
-            this.busy.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
-        }
     }
 
     private void spin(int threads) {

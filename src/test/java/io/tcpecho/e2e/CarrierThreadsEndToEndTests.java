@@ -2,9 +2,8 @@ package io.tcpecho.e2e;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
+import io.tcpecho.support.BusyProcesses;
 import io.tcpecho.support.EchoSocket;
 import io.tcpecho.support.PrometheusExposition;
 import org.junit.jupiter.api.Test;
@@ -30,21 +29,16 @@ class CarrierThreadsEndToEndTests {
     void showsOneCarrierWhileOtherProcessesKeepTheOtherCpusBusyAndEveryOneAfter() throws Exception {
         int cpus = Runtime.getRuntime().availableProcessors();
         assumeThat(cpus).as("CPUs on this machine").isGreaterThanOrEqualTo(2);
-        List<Process> busy = new ArrayList<>();
-        try (EchoProcess app = EchoProcess.start(this.work, "--echo.carriers.sample-interval=100ms")) {
-            for (int cpu = 1; cpu < cpus; cpu++) {
-                busy.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
-            }
+        try (BusyProcesses busy = new BusyProcesses();
+                EchoProcess app = EchoProcess.start(this.work, "--echo.carriers.sample-interval=100ms")) {
+            busy.start(cpus - 1);
             await("one carrier").atMost(BOUND).until(() -> carriers(app), count -> count == 1);
             try (EchoSocket client = EchoSocket.connect(app.tcpPort())) {
                 assertThat(client.send("one carrier\r\n").readText(13)).isEqualTo("one carrier\r\n");
             }
 
-            busy.forEach(Process::destroyForcibly);
+            busy.close();
             await("one per CPU").atMost(BOUND).until(() -> carriers(app), count -> count == cpus);
-        }
-        finally {
-            busy.forEach(Process::destroyForcibly);
         }
     }
 
